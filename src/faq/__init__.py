@@ -1,0 +1,1 @@
+"""A dry-needling FAQ assistant that answers patients with vetted answers only."""

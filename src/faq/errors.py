@@ -1,0 +1,59 @@
+"""The few errors a person using `faq` or the app can see.
+
+Every message names what is wrong and the command or edit that fixes it. None of them ever
+contains the text of a patient's question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class FaqError(Exception):
+    """Base class: a problem we can explain in one line, so no traceback is shown."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a knowledge file: where it is, what is wrong, and how to fix it."""
+
+    file: str
+    line: int
+    message: str
+    fix: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}: {kind}{self.message} — {self.fix}"
+
+
+class KnowledgeError(FaqError):
+    """The knowledge files have one or more errors; each is listed as file:line: problem — fix."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        lines = "\n".join(str(p) for p in problems)
+        plural = "s" if count != 1 else ""
+        super().__init__(f"{count} problem{plural} in the knowledge files:\n{lines}")
+
+
+class IndexMissingError(FaqError):
+    """No index has been built in the index folder yet."""
+
+
+class IndexCorruptError(FaqError):
+    """The index files exist but cannot be read (a partial copy, a disk error, a manual edit)."""
+
+
+class IndexStaleError(FaqError):
+    """The index was built from other knowledge or another model than the current one."""
+
+
+class EvalFileError(FaqError):
+    """The eval file cannot be used; the message names the line and the fix."""
+
+
+class EmptyQuestionError(FaqError):
+    """The question is empty or only whitespace."""

@@ -1,0 +1,245 @@
+"""Building the FAISS index from validated knowledge, and loading it back with its manifest.
+
+Layout of the index folder::
+
+    CURRENT                  name of the build in use (replaced atomically, last step of a build)
+    builds/<build>/          vectors.faiss, rows.json, red_flags.npy, knowledge.json, manifest.json
+    cache/<model>.npz        embeddings by text fingerprint, so unchanged texts are never re-encoded
+
+A build writes a new folder under builds/ and only then points CURRENT at it, so a crash at any
+moment leaves the previous index in use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from faq.errors import IndexCorruptError, IndexMissingError, IndexStaleError
+from faq.knowledge import KnowledgeBase
+from faq.schema import Clinic, Entry, RedFlag, Settings
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from faq.embedding import Encoder
+
+FORMAT_VERSION = 1
+CURRENT_FILE = "CURRENT"
+KEEP_BUILDS = 2
+FIX = "run `faq build` to rebuild it"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """How an index was built; checked on load so a mismatched index is never used silently."""
+
+    format_version: int
+    model: str
+    dimension: int
+    entry_count: int
+    text_count: int
+    red_flag_count: int
+    knowledge_hash: str
+    built_at: str
+    package_version: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What `faq build` did."""
+
+    path: Path
+    manifest: Manifest
+    encoded: int
+    reused: int
+    seconds: float
+
+
+@dataclass
+class LoadedIndex:
+    """An index read from disk: vectors, which entry each row belongs to, and the knowledge it was built from."""
+
+    manifest: Manifest
+    vectors: Any  # faiss.Index
+    row_entry_ids: list[str]
+    red_flag_vectors: NDArray[np.float32]
+    red_flag_rows: list[str]
+    knowledge: KnowledgeBase
+    path: Path
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _cache_path(index_dir: Path, model: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", model).strip("_")[:80] or "model"
+    return index_dir / "cache" / f"{slug}-{_fingerprint(model)[:8]}.npz"
+
+
+def _read_cache(path: Path, dimension: int) -> dict[str, NDArray[np.float32]]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+    except (OSError, ValueError, KeyError):
+        return {}  # no cache, or a damaged one: everything is simply re-encoded
+    if vectors.ndim != 2 or vectors.shape[1] != dimension:
+        return {}
+    return {str(k): v for k, v in zip(keys, vectors, strict=True)}
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _embed(
+    texts: list[str], encoder: Encoder, cache: dict[str, NDArray[np.float32]], progress: bool
+) -> tuple[NDArray[np.float32], int]:
+    keys = [_fingerprint(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
+    if missing:
+        fresh = encoder.encode([t for _, t in missing], progress=progress)
+        cache.update({k: v for (k, _), v in zip(missing, fresh, strict=True)})
+    vectors = np.stack([cache[k] for k in keys]) if keys else np.zeros((0, encoder.dimension), np.float32)
+    return vectors.astype(np.float32), len(missing)
+
+
+def _snapshot(kb: KnowledgeBase) -> dict[str, Any]:
+    return {
+        "entries": [e.model_dump(mode="json") for e in kb.entries],
+        "red_flags": [r.model_dump(mode="json") for r in kb.red_flags],
+        "clinic": kb.clinic.model_dump(mode="json"),
+        "settings": kb.settings.model_dump(mode="json"),
+    }
+
+
+def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progress: bool = False) -> BuildReport:
+    """Embed every entry's phrasings and every red-flag example, and install the result atomically."""
+    import faiss
+
+    started = time.perf_counter()
+    cache_file = _cache_path(index_dir, encoder.name)
+    cache = _read_cache(cache_file, encoder.dimension)
+    row_ids = [e.id for e in kb.entries for _ in e.phrasings()]
+    texts = [p for e in kb.entries for p in e.phrasings()]
+    flag_rows = [f.id for f in kb.red_flags for _ in f.examples]
+    flag_texts = [x for f in kb.red_flags for x in f.examples]
+    vectors, encoded = _embed(texts + flag_texts, encoder, cache, progress)
+    entry_vectors, flag_vectors = vectors[: len(texts)], vectors[len(texts) :]
+
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        model=encoder.name,
+        dimension=encoder.dimension,
+        entry_count=len(kb.entries),
+        text_count=len(texts),
+        red_flag_count=len(kb.red_flags),
+        knowledge_hash=kb.content_hash(),
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        package_version=version("faq"),
+    )
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    staging = Path(tempfile.mkdtemp(dir=builds, prefix=f".{stamp}-"))
+    try:
+        flat = faiss.IndexFlatIP(encoder.dimension)
+        flat.add(entry_vectors)
+        faiss.write_index(flat, str(staging / "vectors.faiss"))
+        np.save(staging / "red_flags.npy", flag_vectors)
+        (staging / "rows.json").write_text(json.dumps({"entries": row_ids, "red_flags": flag_rows}))
+        (staging / "knowledge.json").write_text(json.dumps(_snapshot(kb), ensure_ascii=False))
+        (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+        final = builds / staging.name.lstrip(".")
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _write_atomically(index_dir / CURRENT_FILE, lambda tmp: Path(tmp).write_text(final.name + "\n"))
+    keys = sorted(cache)
+    _write_atomically(cache_file, lambda tmp: _save_cache(tmp, keys, cache))
+    _prune(builds, keep=final.name)
+    seconds = time.perf_counter() - started
+    return BuildReport(final, manifest, encoded=encoded, reused=len(texts) + len(flag_texts) - encoded, seconds=seconds)
+
+
+def _save_cache(path: str, keys: list[str], cache: dict[str, NDArray[np.float32]]) -> None:
+    with open(path, "wb") as file:
+        np.savez(file, keys=np.array(keys), vectors=np.stack([cache[k] for k in keys]))
+
+
+def _prune(builds: Path, keep: str) -> None:
+    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    old = [p for p in done if p.name != keep][: max(0, len(done) - KEEP_BUILDS)]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def current_build(index_dir: Path) -> Path:
+    """The folder of the build in use; IndexMissingError when nothing was built yet."""
+    pointer = index_dir / CURRENT_FILE
+    if not pointer.exists():
+        raise IndexMissingError(f"no index in {index_dir}/ — run `faq build` to create it")
+    path = index_dir / "builds" / pointer.read_text().strip()
+    if not path.is_dir():
+        raise IndexCorruptError(f"the index in {index_dir}/ is damaged (build folder missing) — {FIX}")
+    return path
+
+
+def load_index(index_dir: Path) -> LoadedIndex:
+    """Read the current build; IndexMissingError or IndexCorruptError with the fix when it can't be used."""
+    import faiss
+
+    path = current_build(index_dir)
+    try:
+        manifest = Manifest(**json.loads((path / "manifest.json").read_text()))
+        rows = json.loads((path / "rows.json").read_text())
+        snapshot = json.loads((path / "knowledge.json").read_text())
+        vectors = faiss.read_index(str(path / "vectors.faiss"))
+        flag_vectors = np.load(path / "red_flags.npy", allow_pickle=False)
+        knowledge = KnowledgeBase(
+            entries=[Entry.model_validate(e) for e in snapshot["entries"]],
+            red_flags=[RedFlag.model_validate(r) for r in snapshot["red_flags"]],
+            clinic=Clinic.model_validate(snapshot["clinic"]),
+            settings=Settings.model_validate(snapshot["settings"]),
+        )
+    except Exception as err:  # any unreadable or inconsistent file means the same thing to the user
+        raise IndexCorruptError(f"the index in {index_dir}/ cannot be read ({type(err).__name__}) — {FIX}") from err
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexCorruptError(f"the index in {index_dir}/ was built by another version of faq — {FIX}")
+    if vectors.ntotal != len(rows["entries"]) or len(flag_vectors) != len(rows["red_flags"]):
+        raise IndexCorruptError(f"the index in {index_dir}/ is damaged (row counts differ) — {FIX}")
+    return LoadedIndex(manifest, vectors, rows["entries"], flag_vectors, rows["red_flags"], knowledge, path)
+
+
+def check_fresh(index: LoadedIndex, kb: KnowledgeBase, model: str) -> None:
+    """Raise IndexStaleError when the index was built from other knowledge or another model."""
+    if index.manifest.model != model:
+        raise IndexStaleError(
+            f"the index was built with model {index.manifest.model!r} but {model!r} is configured — {FIX}"
+        )
+    if index.manifest.knowledge_hash != kb.content_hash():
+        raise IndexStaleError(
+            f"the knowledge files changed since the index was built ({index.manifest.built_at}) — {FIX}"
+        )

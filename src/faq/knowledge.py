@@ -1,0 +1,257 @@
+"""Loading the knowledge folder into validated entries, reporting every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from faq.errors import KnowledgeError, Problem
+from faq.schema import Clinic, Entry, RedFlag, Settings
+from faq.yamlfile import Location, YamlDocument, read_yaml
+
+CLINIC_FILE = "clinic.yaml"
+RED_FLAGS_FILE = "red_flags.yaml"
+SETTINGS_FILE = "settings.yaml"
+SPECIAL_FILES = frozenset({CLINIC_FILE, RED_FLAGS_FILE, SETTINGS_FILE})
+
+Model = TypeVar("Model", bound=BaseModel)
+Item = TypeVar("Item", Entry, RedFlag)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The file and line where an entry or red flag starts, and the lines of its fields."""
+
+    file: str
+    line: int
+    field_lines: dict[Location, int] = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def line_of(self, *location: str | int) -> int:
+        """The line of a field inside the item, e.g. line_of("alternates", 2); the item's line if unknown."""
+        return self.field_lines.get(tuple(location), self.line)
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything staff wrote, validated: entries, red flags, clinic details and settings."""
+
+    entries: list[Entry]
+    red_flags: list[RedFlag]
+    clinic: Clinic
+    settings: Settings
+    origins: dict[str, Origin] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id; KeyError when there is none."""
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        raise KeyError(entry_id)
+
+    def content_hash(self) -> str:
+        """A fingerprint of what the index is built from: entries, red flags and clinic details."""
+        payload = {
+            "entries": [e.model_dump(mode="json") for e in self.entries],
+            "red_flags": [r.model_dump(mode="json") for r in self.red_flags],
+            "clinic": self.clinic.model_dump(mode="json"),
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+
+def load_knowledge(folder: Path) -> KnowledgeBase:
+    """Read and validate every YAML file in `folder`; raise KnowledgeError listing all problems."""
+    if not folder.is_dir():
+        problem = Problem(str(folder), 1, "knowledge folder not found", "pass --knowledge DIR or set FAQ_KNOWLEDGE")
+        raise KnowledgeError([problem])
+    problems: list[Problem] = []
+    entries, origins = _load_entries(folder, problems)
+    red_flags = _load_list(folder / RED_FLAGS_FILE, folder, RedFlag, problems, origins)
+    clinic = _load_mapping(folder / CLINIC_FILE, folder, Clinic, problems, required=True)
+    settings = _load_mapping(folder / SETTINGS_FILE, folder, Settings, problems, required=False)
+    _check_related(entries, origins, problems)
+    errors = [p for p in problems if not p.warning]
+    if errors or clinic is None:
+        raise KnowledgeError(errors)
+    return KnowledgeBase(
+        entries=entries,
+        red_flags=red_flags,
+        clinic=clinic,
+        settings=settings or Settings(),
+        origins=origins,
+        warnings=[p for p in problems if p.warning],
+    )
+
+
+def _display(path: Path, folder: Path) -> str:
+    return str(Path(folder.name) / path.relative_to(folder))
+
+
+def _entry_files(folder: Path) -> list[Path]:
+    files = [*folder.rglob("*.yaml"), *folder.rglob("*.yml")]
+    return sorted(p for p in files if p.name not in SPECIAL_FILES or p.parent != folder)
+
+
+def _load_entries(folder: Path, problems: list[Problem]) -> tuple[list[Entry], dict[str, Origin]]:
+    entries: list[Entry] = []
+    origins: dict[str, Origin] = {}
+    for path in _entry_files(folder):
+        for entry in _load_list(path, folder, Entry, problems, origins):
+            entries.append(entry)
+    if not entries and not problems:
+        fix = "add a YAML file with a list of entries (see README, 'Editing answers')"
+        problems.append(Problem(str(folder), 1, "no entries found", fix))
+    return entries, origins
+
+
+def _load_list(
+    path: Path, folder: Path, model: type[Item], problems: list[Problem], origins: dict[str, Origin]
+) -> list[Item]:
+    display = _display(path, folder) if path.exists() else str(Path(folder.name) / path.name)
+    if not path.exists():
+        problems.append(Problem(display, 1, "file not found", f"create {path.name} (see README)"))
+        return []
+    document = read_yaml(path, display)
+    problems.extend(document.problems)
+    if document.data is None and not document.problems:
+        problems.append(Problem(display, 1, "file is empty", "add entries or delete the file", warning=True))
+        return []
+    if document.data is None:
+        return []
+    if not isinstance(document.data, list):
+        fix = "start each item with `- id: ...` at the left margin"
+        problems.append(Problem(display, 1, "expected a list of items", fix))
+        return []
+    items: list[Item] = []
+    for index, raw in enumerate(document.data):
+        item = _validate(model, raw, document, (index,), problems)
+        if item is None:
+            continue
+        item_id = str(item.id)
+        fields = {loc[1:]: line for loc, line in document.lines.items() if loc[:1] == (index,)}
+        origin = Origin(display, document.line_of((index,)), fields)
+        if item_id in origins:
+            first = origins[item_id]
+            problems.append(
+                Problem(
+                    display,
+                    origin.line,
+                    f"duplicate id `{item_id}` (first used at {first})",
+                    "give each entry its own id",
+                )
+            )
+            continue
+        origins[item_id] = origin
+        items.append(item)
+    return items
+
+
+def _load_mapping(
+    path: Path, folder: Path, model: type[Model], problems: list[Problem], *, required: bool
+) -> Model | None:
+    display = str(Path(folder.name) / path.name)
+    if not path.exists():
+        if required:
+            problems.append(Problem(display, 1, "file not found", f"create {path.name} (see README)"))
+        return None
+    document = read_yaml(path, display)
+    problems.extend(document.problems)
+    if document.problems:
+        return None
+    if not isinstance(document.data, dict):
+        problems.append(Problem(display, 1, "expected `field: value` lines", "see README for the fields"))
+        return None
+    return _validate(model, document.data, document, (), problems)
+
+
+def _validate(
+    model: type[Model], raw: Any, document: YamlDocument, location: Location, problems: list[Problem]
+) -> Model | None:
+    if not isinstance(raw, dict):
+        line = document.line_of(location)
+        problems.append(
+            Problem(document.path, line, "expected `field: value` lines", "start the item with `- id: ...`")
+        )
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        for error in err.errors():
+            where = (*location, *error["loc"])
+            problems.append(_problem_from(error, model, document, where))
+        return None
+
+
+def _field_path(error: ErrorDetails) -> str:
+    parts = [str(p) for p in error["loc"] if isinstance(p, str)]
+    return ".".join(parts) if parts else "item"
+
+
+def _problem_from(error: ErrorDetails, model: type[BaseModel], document: YamlDocument, where: Location) -> Problem:
+    kind = error["type"]
+    name = _field_path(error)
+    line = document.line_of(where)
+    if kind == "missing":
+        return Problem(document.path, line, f"`{name}` is missing", f"add the `{name}:` field to this item")
+    if kind == "extra_forbidden":
+        known = list(model.model_fields)
+        guess = difflib.get_close_matches(name.split(".")[-1], known, n=1)
+        hint = f"did you mean `{guess[0]}`?" if guess else f"allowed fields: {', '.join(known)}"
+        return Problem(document.path, line, f"unknown field `{name}`", f"remove it or fix the spelling ({hint})")
+    if kind == "string_pattern_mismatch":
+        value = error.get("input")
+        fix = "use lower-case words joined by hyphens, e.g. `does-it-hurt`"
+        return Problem(document.path, line, f"`{name}` value `{value}` is not a valid id", fix)
+    if kind.startswith("date"):
+        return Problem(document.path, line, f"`{name}` is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-20")
+    if kind == "too_short":
+        return Problem(document.path, line, f"`{name}` is empty", f"add at least one item under `{name}:`")
+    if kind in {"list_type"}:
+        return Problem(
+            document.path,
+            line,
+            f"`{name}` should be a list",
+            f"write each item on its own line starting with `- ` under `{name}:`",
+        )
+    if kind == "string_type":
+        return Problem(document.path, line, f"`{name}` should be text", "put the value in double quotes")
+    if kind == "url_parsing" or kind.startswith("url"):
+        return Problem(
+            document.path, line, f"`{name}` is not a web address", "write the full address, starting with https://"
+        )
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return Problem(document.path, line, f"`{name}` has an unknown value", f"use one of {expected}")
+    if kind == "source_reference":
+        fix = "add `url: https://...` or `citation: ...` under its `title:`"
+        return Problem(document.path, line, "a source has no `url` or `citation`", fix)
+    if kind == "blank":
+        return Problem(document.path, line, f"`{name}` is empty", f"write the text after `{name}:`")
+    message = error["msg"].removeprefix("Value error, ")
+    return Problem(document.path, line, f"`{name}`: {message}", "correct the value (see README, 'Editing answers')")
+
+
+def _check_related(entries: list[Entry], origins: dict[str, Origin], problems: list[Problem]) -> None:
+    known = {e.id for e in entries}
+    for entry in entries:
+        origin = origins[entry.id]
+        for position, related in enumerate(entry.related):
+            line = origin.line_of("related", position)
+            if related == entry.id:
+                problems.append(Problem(origin.file, line, f"`{entry.id}` lists itself in `related`", "remove it"))
+            elif related not in known:
+                guess = difflib.get_close_matches(related, sorted(known), n=1)
+                hint = f" (did you mean `{guess[0]}`?)" if guess else ""
+                message = f"`related` of `{entry.id}` names unknown id `{related}`"
+                problems.append(Problem(origin.file, line, message, f"use an existing id{hint}"))

@@ -1,0 +1,75 @@
+"""Turning results and eval figures into text for a terminal."""
+
+from __future__ import annotations
+
+from faq.evaluation import Metrics
+from faq.retrieval import Result
+from faq.schema import Clinic, Entry, RedFlag
+
+RULE = "─" * 60
+
+
+def care_card(flag: RedFlag, clinic: Clinic) -> str:
+    """The red flag's care text with the clinic's numbers filled in."""
+    return flag.care.format(
+        emergency_number=clinic.emergency_number, clinic_name=clinic.name, clinic_phone=clinic.phone
+    )
+
+
+def _entry_block(entry: Entry, score: float) -> str:
+    sources = "\n".join(f"  - {s.title}" + (f" <{s.url}>" if s.url else "") for s in entry.sources)
+    return (
+        f"{entry.question}  [{entry.id}, score {score:.2f}]\n\n{entry.answer.strip()}\n\n"
+        f"Sources:\n{sources}\nLast reviewed {entry.reviewed} by {entry.reviewer}"
+    )
+
+
+def render_result(result: Result, clinic: Clinic) -> str:
+    """A result as a person would want to read it in a terminal, disclaimer last."""
+    parts = []
+    if result.truncated:
+        parts.append("(Your question was very long, so only its beginning was used.)")
+    if result.red_flag is not None:
+        level = result.red_flag.flag.level.upper()
+        parts.append(f"!! {level}: {result.red_flag.flag.title}\n\n{care_card(result.red_flag.flag, clinic).strip()}")
+    if result.matches:
+        best, *others = result.matches
+        parts.append(_entry_block(best.entry, best.score))
+        if others:
+            parts.append(
+                "Also related:\n" + "\n".join(f"  - {m.entry.question}  [{m.entry.id}, {m.score:.2f}]" for m in others)
+            )
+    elif result.status == "no_answer":
+        parts.append(clinic.no_answer.strip())
+        if result.suggestions:
+            parts.append(
+                "Closest topics:\n" + "\n".join(f"  - {m.entry.question}  [{m.entry.id}]" for m in result.suggestions)
+            )
+    parts.append(clinic.disclaimer.strip())
+    return f"\n{RULE}\n".join(parts)
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def render_metrics(metrics: Metrics) -> str:
+    """Eval figures followed by each failure and what was returned."""
+    lines = [
+        f"cases              {metrics.cases}",
+        f"recall@1           {_percent(metrics.recall_at_1)}",
+        f"recall@3           {_percent(metrics.recall_at_3)}",
+        f"MRR                {_percent(metrics.mrr)}",
+        f"no-answer accuracy {_percent(metrics.no_answer_accuracy)}",
+        f"urgent recall      {_percent(metrics.urgent_recall)}",
+        f"false alarms       {metrics.false_alarms}",
+    ]
+    if metrics.failures:
+        lines.append(f"\n{len(metrics.failures)} failure(s):")
+        for f in metrics.failures:
+            flag = f" red flag: {f.red_flag}" if f.red_flag else ""
+            got = ", ".join(f.returned) or "-"
+            lines.append(
+                f"  line {f.line}: {f.question!r}\n    expected {'/'.join(f.expected)}; got {f.status}: {got}{flag}"
+            )
+    return "\n".join(lines)

