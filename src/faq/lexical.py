@@ -45,15 +45,16 @@ class LexicalIndex:
         return math.log(1 + (self._count - df + 0.5) / (df + 0.5))
 
     def scores(self, query: str) -> NDArray[np.float32]:
-        """Per-document score in 0..1: BM25 divided by the most any document could score for this query.
+        """Per-document score in 0..1: BM25 divided by what a document of average length holding
+        each query word once would score (the sum of the words' IDF), capped at 1.
 
-        Unknown words count in the maximum, so "asdf needling" matches at most half as well as "needling".
+        Unknown words count in that sum, so "asdf needling" matches about half as well as "needling".
         """
         tokens = self._tokenize([query])[0]
         if not tokens or not self._count:
             return np.zeros(self._count, dtype=np.float32)
         known = [t for t in tokens if t in self._df]
-        ceiling = sum(self._idf(t) for t in tokens) * (K1 + 1)
+        ceiling = sum(self._idf(t) for t in tokens)
         if not known:
             return np.zeros(self._count, dtype=np.float32)
         raw = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
