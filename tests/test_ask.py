@@ -75,7 +75,7 @@ def test_red_flag_beats_faq_match(ask_json: Callable[[str], dict[str, Any]]) -> 
     ("question", "flag"),
     [
         ("cant catch my breath since my appointment", "breathing-chest-pain"),
-        ("I can’t breathe properly after the needles", "breathing-chest-pain"),
+        ("I can\u2019t breathe properly after the needles", "breathing-chest-pain"),
         ("i am numb down there and cant pee", "saddle-numbness"),
         ("the needle spot is oozing pus and i feel feverish", "infection"),
     ],
