@@ -12,12 +12,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from faq import config
 from faq.errors import EmptyQuestionError, FaqError, KnowledgeError
+
+if TYPE_CHECKING:
+    from faq.retrieval import Retriever
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,6 +125,13 @@ def build(knowledge_dir: Path | None, index_dir: Path | None) -> None:
     )
 
 
+def open_retriever_for(knowledge_dir: Path | None, index_dir: Path | None) -> Retriever:
+    """The retriever for the chosen folders (imports the model stack only when called)."""
+    from faq.retrieval import open_retriever
+
+    return open_retriever(knowledge_dir, index_dir)
+
+
 def _questions(question: str | None) -> Iterator[str]:
     if question is not None:
         yield question
@@ -144,11 +154,10 @@ def ask(
     Status is `answered`, `no_answer` or `urgent` (a red-flag symptom: the care card comes first).
     """
     from faq.rendering import render_result
-    from faq.retrieval import open_retriever
 
     if question is not None and not question.strip():
         raise EmptyQuestionError('the question is empty — type a question, e.g. faq ask "does it hurt?"')
-    retriever = open_retriever(knowledge_dir, index_dir)
+    retriever = open_retriever_for(knowledge_dir, index_dir)
     for text in _questions(question):
         result = retriever.answer(text, top_k)
         if as_json:
@@ -178,17 +187,49 @@ def evaluate(
     `expect` is an entry id, a list of acceptable ids, `no-answer` or `urgent`. Exits 1 when a
     figure is below a --min-* threshold (or false alarms above --max-false-alarms).
     """
-    from faq.evaluation import load_cases, run_cases, score
+    from faq.evaluation import case_signals, load_cases, run_cases, score
     from faq.rendering import render_metrics
-    from faq.retrieval import open_retriever
 
-    retriever = open_retriever(knowledge_dir, index_dir)
+    retriever = open_retriever_for(knowledge_dir, index_dir)
     cases = load_cases(eval_file, {e.id for e in retriever.entries})
-    metrics = score(cases, run_cases(retriever, cases))
+    metrics = score(cases, run_cases(retriever, case_signals(retriever, cases)))
     click.echo(json.dumps(metrics.to_json(), indent=2) if as_json else render_metrics(metrics))
     missed = _missed_thresholds(metrics.to_json(), limits)
     if missed:
         raise FaqError("below threshold: " + "; ".join(missed))
+
+
+@cli.command()
+@folder_options
+@click.argument("eval_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--dry-run", is_flag=True, help="Print the chosen settings without writing settings.yaml.")
+def calibrate(knowledge_dir: Path | None, index_dir: Path | None, eval_file: Path, dry_run: bool) -> None:
+    """Choose the no-answer threshold, hybrid weight and red-flag threshold from EVAL_FILE.
+
+    Keeps urgent recall at its best with the fewest false alarms, then maximises balanced accuracy
+    (right answer first, and refusals where no answer exists). Writes knowledge/settings.yaml.
+    """
+    from faq.calibration import calibrate as choose_settings
+    from faq.calibration import write_settings
+    from faq.evaluation import load_cases
+    from faq.knowledge import SETTINGS_FILE
+    from faq.rendering import render_metrics
+
+    retriever = open_retriever_for(knowledge_dir, index_dir)
+    cases = load_cases(eval_file, {e.id for e in retriever.entries})
+    result = choose_settings(retriever, cases)
+    chosen = result.settings
+    click.echo(
+        f"lexical_weight {chosen.lexical_weight}, min_score {chosen.min_score}, "
+        f"red_flag_min_similarity {chosen.red_flag_min_similarity}, red_flag_margin {chosen.red_flag_margin} "
+        f"(balanced accuracy {result.balanced_accuracy:.3f} on {len(cases)} cases)\n"
+    )
+    click.echo(render_metrics(result.metrics))
+    if not dry_run:
+        path = config.knowledge_dir(knowledge_dir) / SETTINGS_FILE
+        note = f"Chosen by `faq calibrate {eval_file}` on {dt.date.today()}."
+        write_settings(path, chosen, note)
+        click.echo(f"\nWrote {path}.")
 
 
 def _missed_thresholds(figures: dict[str, Any], limits: dict[str, float | None]) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from faq.errors import EvalFileError, Problem
-from faq.retrieval import Result, Retriever
+from faq.retrieval import Result, Retriever, Signals
 from faq.schema import Settings
 from faq.text import clean_question
 from faq.yamlfile import read_yaml
@@ -104,15 +104,16 @@ def _case(raw: Any, line: int, known_ids: set[str], path: str, problems: list[Pr
     return Case(raw["question"], expected, line)
 
 
-def run_cases(retriever: Retriever, cases: list[Case], settings: Settings | None = None) -> list[Result]:
-    """Answer every case, encoding all questions in one batch."""
-    settings = settings or retriever.settings
+def case_signals(retriever: Retriever, cases: list[Case]) -> list[Signals]:
+    """Clean and encode every case once (in one batch) and score it against every entry."""
     cleaned = [clean_question(c.question) for c in cases]
     vectors = retriever.encoder.encode([text for text, _ in cleaned])
-    return [
-        retriever.rank(text, truncated, vector, RANK_DEPTH, settings)
-        for (text, truncated), vector in zip(cleaned, vectors, strict=True)
-    ]
+    return [retriever.signals(text, cut, vector) for (text, cut), vector in zip(cleaned, vectors, strict=True)]
+
+
+def run_cases(retriever: Retriever, signals: list[Signals], settings: Settings | None = None) -> list[Result]:
+    """The result for every case under `settings` (default: the retriever's own)."""
+    return [retriever.decide(s, RANK_DEPTH, settings or retriever.settings) for s in signals]
 
 
 def score(cases: list[Case], results: list[Result]) -> Metrics:

@@ -63,6 +63,17 @@ class Result:
         }
 
 
+@dataclass(frozen=True)
+class Signals:
+    """A cleaned question, its vector, and each entry's dense and lexical score."""
+
+    text: str
+    truncated: bool
+    vector: NDArray[np.float32]
+    dense: NDArray[np.float32]
+    lexical: NDArray[np.float32]
+
+
 class Retriever:
     """A loaded index plus the model, ready to answer questions."""
 
@@ -82,27 +93,32 @@ class Retriever:
         """The retrieval settings in force."""
         return self.knowledge.settings
 
-    def answer(self, question: str, k: int | None = None, settings: Settings | None = None) -> Result:
+    def answer(self, question: str, k: int | None = None) -> Result:
         """Answer one question; EmptyQuestionError when there is nothing to answer."""
-        settings = settings or self.settings
-        k = k or settings.top_k
         text, truncated = clean_question(question)
         if not text:
             raise EmptyQuestionError("please type a question")
-        vector = self.encoder.encode([text])[0]
-        return self.rank(text, truncated, vector, k, settings)
+        signals = self.signals(text, truncated, self.encoder.encode([text])[0])
+        return self.decide(signals, k or self.settings.top_k, self.settings)
 
-    def rank(self, text: str, truncated: bool, vector: NDArray[np.float32], k: int, settings: Settings) -> Result:
-        """Triage and rank an already-encoded question (split out so eval can sweep settings cheaply)."""
-        dense = self._dense_scores(vector)
-        lexical = self.lexical.scores(text)
+    def signals(self, text: str, truncated: bool, vector: NDArray[np.float32]) -> Signals:
+        """The per-entry scores of a cleaned, encoded question, before any setting is applied."""
+        return Signals(text, truncated, vector, self._dense_scores(vector), self.lexical.scores(text))
+
+    def decide(self, signals: Signals, k: int, settings: Settings) -> Result:
+        """Triage first, then rank by fused score and decide between answered and no_answer.
+
+        Split from `signals` so that eval and calibration can try many settings on one encoding.
+        """
+        dense, lexical = signals.dense, signals.lexical
         fused = (1 - settings.lexical_weight) * dense + settings.lexical_weight * lexical
         order = np.argsort(-fused, kind="stable")[: max(k, SUGGESTIONS)]
         ranked = [Match(self.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order]
         best_dense = float(dense.max()) if len(dense) else 0.0
-        flag = self.triage.check(text, vector, best_dense, settings)
-        confident = [m for m in ranked[:k] if m.score >= settings.min_score]
+        flag = self.triage.check(signals.text, signals.vector, best_dense, settings)
+        text, truncated = signals.text, signals.truncated
         if flag is not None:
+            confident = [m for m in ranked[:k] if m.score >= settings.min_score]
             return Result(text, truncated, "urgent", confident, flag)
         if ranked and ranked[0].score >= settings.min_score:
             return Result(text, truncated, "answered", ranked[:k])

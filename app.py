@@ -1,0 +1,5 @@
+"""Streamlit entry point: `streamlit run app.py`. The page itself lives in faq.web."""
+
+from faq.web.chat import main
+
+main()

@@ -1,0 +1,86 @@
+"""Choosing retrieval settings from labelled questions (`faq calibrate`).
+
+The objective, in order of priority:
+1. Red flags: the highest `red_flag_min_similarity` (and margin) that keeps urgent recall at its
+   maximum, with the fewest false alarms. Missing an emergency is the worst outcome.
+2. Answers: the `lexical_weight` and `min_score` that maximise balanced accuracy, the mean of
+   (answerable questions answered with the right entry first) and (no-answer questions refused).
+   Ties go to the better MRR, then to the middle of the best threshold range, which is the choice
+   least sensitive to small changes in the knowledge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from faq.evaluation import NO_ANSWER, URGENT, Case, Metrics, case_signals, run_cases, score
+from faq.retrieval import Retriever, Signals
+from faq.schema import Settings
+
+LEXICAL_WEIGHTS = [round(w, 2) for w in np.arange(0.0, 0.61, 0.05)]
+MIN_SCORES = [round(t, 3) for t in np.arange(0.2, 0.8, 0.01)]
+RED_FLAG_SIMILARITIES = [round(t, 2) for t in np.arange(0.45, 0.86, 0.01)]
+RED_FLAG_MARGINS = [0.0, 0.02, 0.05, 0.1]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The chosen settings and the figures they give on the labelled data."""
+
+    settings: Settings
+    metrics: Metrics
+    balanced_accuracy: float
+
+
+def _balanced_accuracy(cases: list[Case], metrics: Metrics) -> float:
+    answerable = sum(c.kind not in (NO_ANSWER, URGENT) for c in cases)
+    wrong_answers = sum(1 for f in metrics.failures if f.expected[0] not in (NO_ANSWER, URGENT))
+    answer_accuracy = 1 - wrong_answers / answerable if answerable else 1.0
+    parts = [answer_accuracy] + ([metrics.no_answer_accuracy] if metrics.no_answer_accuracy is not None else [])
+    return float(np.mean(parts))
+
+
+def _best_red_flag_settings(
+    retriever: Retriever, cases: list[Case], signals: list[Signals], base: Settings
+) -> Settings:
+    best: tuple[float, int, float, float] | None = None
+    chosen = base
+    for margin in RED_FLAG_MARGINS:
+        for similarity in RED_FLAG_SIMILARITIES:
+            candidate = base.model_copy(update={"red_flag_min_similarity": similarity, "red_flag_margin": margin})
+            metrics = score(cases, run_cases(retriever, signals, candidate))
+            key = (metrics.urgent_recall or 0.0, -metrics.false_alarms, similarity, -margin)
+            if best is None or key > best:
+                best, chosen = key, candidate
+    return chosen
+
+
+def calibrate(retriever: Retriever, cases: list[Case]) -> Calibration:
+    """Search the settings grid on `cases` and return the best settings with their figures."""
+    signals = case_signals(retriever, cases)
+    base = _best_red_flag_settings(retriever, cases, signals, retriever.settings)
+    best_key: tuple[float, float] | None = None
+    plateau: list[Settings] = []
+    for weight in LEXICAL_WEIGHTS:
+        for threshold in MIN_SCORES:
+            candidate = base.model_copy(update={"lexical_weight": weight, "min_score": threshold})
+            metrics = score(cases, run_cases(retriever, signals, candidate))
+            key = (round(_balanced_accuracy(cases, metrics), 6), round(metrics.mrr or 0.0, 6))
+            if best_key is None or key > best_key:
+                best_key, plateau = key, [candidate]
+            elif key == best_key and candidate.lexical_weight == plateau[0].lexical_weight:
+                plateau.append(candidate)
+    chosen = plateau[len(plateau) // 2]
+    metrics = score(cases, run_cases(retriever, signals, chosen))
+    return Calibration(chosen, metrics, _balanced_accuracy(cases, metrics))
+
+
+def write_settings(path: Path, settings: Settings, note: str) -> None:
+    """Write settings.yaml with a comment saying where the values came from."""
+    values = settings.model_dump(mode="json")
+    body = yaml.safe_dump(values, sort_keys=False, allow_unicode=True)
+    path.write_text(f"# Retrieval settings. {note}\n# See README, 'How answers are chosen'.\n{body}", encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The Streamlit pages. Retrieval happens only through `faq.retrieval`."""
