@@ -35,7 +35,9 @@ def test_metrics_and_failures(built: Path, faq: Callable[..., Result]) -> None:
 def test_text_report(built: Path, faq: Callable[..., Result]) -> None:
     result = faq("eval", str(SAMPLE_EVAL))
     assert "recall@1           0.800" in result.output
-    assert "line 8: 'how much does it cost'\n    expected does-it-hurt; got answered: cost-and-insurance" in result.output
+    assert (
+        "line 8: 'how much does it cost'\n    expected does-it-hurt; got answered: cost-and-insurance" in result.output
+    )
 
 
 def test_threshold_gates_exit_code(built: Path, faq: Callable[..., Result]) -> None:
@@ -59,7 +61,9 @@ def test_malformed_eval_file(tmp_path: Path) -> None:
         load_cases(path, {"does-it-hurt"})
 
 
-def test_calibrate_writes_settings_that_eval_then_uses(built: Path, knowledge: Path, faq: Callable[..., Result]) -> None:
+def test_calibrate_writes_settings_that_eval_then_uses(
+    built: Path, knowledge: Path, faq: Callable[..., Result]
+) -> None:
     result = faq("calibrate", str(SAMPLE_EVAL))
     assert result.exit_code == 0, result.output
     settings = (knowledge / "settings.yaml").read_text()
