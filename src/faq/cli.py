@@ -20,6 +20,7 @@ from faq import config
 from faq.errors import EmptyQuestionError, FaqError, KnowledgeError
 
 if TYPE_CHECKING:
+    from faq.questionlog import QuestionLog
     from faq.retrieval import Retriever
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -132,6 +133,28 @@ def open_retriever_for(knowledge_dir: Path | None, index_dir: Path | None) -> Re
     return open_retriever(knowledge_dir, index_dir)
 
 
+def _open_log(index_dir: Path | None) -> QuestionLog | None:
+    from faq.questionlog import QuestionLog, database_url, logging_enabled
+
+    if not logging_enabled():
+        return None
+    try:
+        return QuestionLog(database_url(config.index_dir(index_dir)))
+    except FaqError as err:
+        click.echo(f"Warning: {err}; answering without logging.", err=True)
+        return None
+
+
+def _record(log: QuestionLog, result: Any) -> QuestionLog | None:
+    """Log one result; on failure warn once and stop logging, but keep answering."""
+    try:
+        log.record(result, source="cli")
+        return log
+    except FaqError as err:
+        click.echo(f"Warning: {err}; answering without logging.", err=True)
+        return None
+
+
 def _questions(question: str | None) -> Iterator[str]:
     if question is not None:
         yield question
@@ -146,8 +169,14 @@ def _questions(question: str | None) -> Iterator[str]:
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question (see README for the fields).")
 @click.option("-k", "top_k", type=click.IntRange(1, 20), default=None, help="How many answers to return.")
+@click.option("--log", "log_questions", is_flag=True, help="Store each question (redacted) in the question log.")
 def ask(
-    knowledge_dir: Path | None, index_dir: Path | None, question: str | None, as_json: bool, top_k: int | None
+    knowledge_dir: Path | None,
+    index_dir: Path | None,
+    question: str | None,
+    as_json: bool,
+    top_k: int | None,
+    log_questions: bool,
 ) -> None:
     """Answer QUESTION, or each line of standard input when QUESTION is left out.
 
@@ -158,8 +187,11 @@ def ask(
     if question is not None and not question.strip():
         raise EmptyQuestionError('the question is empty — type a question, e.g. faq ask "does it hurt?"')
     retriever = open_retriever_for(knowledge_dir, index_dir)
+    log = _open_log(index_dir) if log_questions and retriever.knowledge.clinic.log_questions else None
     for text in _questions(question):
         result = retriever.answer(text, top_k)
+        if log is not None:
+            log = _record(log, result)
         if as_json:
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         else:
@@ -230,6 +262,62 @@ def calibrate(knowledge_dir: Path | None, index_dir: Path | None, eval_file: Pat
         note = f"Chosen by `faq calibrate {eval_file}` on {dt.date.today()}."
         write_settings(path, chosen, note)
         click.echo(f"\nWrote {path}.")
+
+
+@cli.command()
+@folder_options
+@click.option("--since", default="7d", show_default=True, help="Only questions newer than this (e.g. 24h, 7d, 4w).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def report(knowledge_dir: Path | None, index_dir: Path | None, since: str, as_json: bool) -> None:
+    """What patients asked: counts, unanswered and thumbs-down questions grouped by meaning, each
+    with its nearest entry and a suggestion (add an alternate, with the YAML, or write a new entry),
+    and the most-asked entries.
+    """
+    from faq.questionlog import QuestionLog, database_url, parse_age
+    from faq.rendering import render_report
+    from faq.report import build_report
+
+    start = dt.datetime.now(dt.UTC) - parse_age(since)
+    rows = QuestionLog(database_url(config.index_dir(index_dir))).rows(start)
+    result = build_report(open_retriever_for(knowledge_dir, index_dir), rows, start)
+    click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if as_json else render_report(result))
+
+
+@cli.group()
+def log() -> None:
+    """Manage the question log (redacted questions, statuses and feedback).
+
+    Stored in a SQLite file next to the index, or in PostgreSQL when FAQ_DATABASE_URL is set.
+    """
+
+
+@log.command()
+@click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Index folder."
+)
+@click.option("--older-than", required=True, help="Delete questions older than this, e.g. 90d, 12w or 24h.")
+def purge(index_dir: Path | None, older_than: str) -> None:
+    """Delete logged questions older than --older-than."""
+    from faq.questionlog import QuestionLog, database_url, parse_age
+
+    age = parse_age(older_than)
+    deleted = QuestionLog(database_url(config.index_dir(index_dir))).purge(age)
+    click.echo(f"Deleted {deleted} question(s) older than {older_than}.")
+
+
+@log.command()
+@click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Index folder."
+)
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True, help="Output format.")
+@click.option("--since", default=None, help="Only questions newer than this (e.g. 30d).")
+@click.option("-o", "--output", type=click.File("w"), default="-", help="File to write (default: standard output).")
+def export(index_dir: Path | None, fmt: str, since: str | None, output: Any) -> None:
+    """Export the (already redacted) question log as CSV."""
+    from faq.questionlog import QuestionLog, database_url, parse_age
+
+    start = dt.datetime.now(dt.UTC) - parse_age(since) if since else None
+    QuestionLog(database_url(config.index_dir(index_dir))).export_csv(output, start)
 
 
 def _missed_thresholds(figures: dict[str, Any], limits: dict[str, float | None]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from faq.evaluation import Metrics
+from faq.report import Report
 from faq.retrieval import Result
 from faq.schema import Clinic, Entry, RedFlag
 
@@ -72,4 +73,32 @@ def render_metrics(metrics: Metrics) -> str:
             lines.append(
                 f"  line {f.line}: {f.question!r}\n    expected {'/'.join(f.expected)}; got {f.status}: {got}{flag}"
             )
+    return "\n".join(lines)
+
+
+def render_report(report: Report) -> str:
+    """The staff report for a terminal: counts, grouped problems with suggestions, most-asked entries."""
+    c = report.counts
+    since = f" since {report.since:%Y-%m-%d %H:%M} UTC" if report.since else ""
+    lines = [
+        f"Questions{since}: {c['questions']}  answered {c['answered']}  no answer {c['no_answer']}  "
+        f"urgent {c['urgent']}  thumbs up {c['thumbs_up']}  thumbs down {c['thumbs_down']}",
+    ]
+    if report.groups:
+        lines.append(f"\nTo review ({len(report.groups)} groups, largest first):")
+    for number, group in enumerate(report.groups, 1):
+        label = "unanswered" if group.kind == "unanswered" else "thumbs down"
+        lines.append(f"\n{number}. {group.count} x {label}: " + "; ".join(f'"{q}"' for q in group.questions[:5]))
+        lines.append(f"   nearest entry: {group.nearest_id} (score {group.nearest_score:.2f})")
+        if group.suggestion is not None:
+            action = (
+                f"add as alternate to {group.suggestion.entry_id}"
+                if group.suggestion.action == "add_alternate"
+                else "new entry needed"
+            )
+            lines.append(f"   suggestion: {action}")
+            lines.extend("     " + line for line in group.suggestion.yaml.rstrip().splitlines())
+    if report.most_asked:
+        lines.append("\nMost asked:")
+        lines.extend(f"  {count:>4}  {entry_id}  {question}" for entry_id, question, count in report.most_asked)
     return "\n".join(lines)

@@ -105,6 +105,8 @@ class Clinic(_Strict):
     address: Text | None = None
     hours: Text | None = None
     price_range: Text | None = None
+    log_questions: bool = True
+    log_notice: Text = "Questions are stored without names or contact details to help us improve these answers."
 
 
 class Settings(_Strict):
