@@ -26,23 +26,22 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _folder_option(name: str, env: str) -> Callable[[F], F]:
+    return click.option(
+        f"--{name}",
+        f"{name}_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help=f"{name.capitalize()} folder. Default: ${env} or ./{name}.",
+    )
+
+
+index_option = _folder_option("index", config.INDEX_ENV)
+
+
 def folder_options(func: F) -> F:
     """--knowledge and --index, shared by every command that reads them."""
-    func = click.option(
-        "--index",
-        "index_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help=f"Index folder. Default: ${config.INDEX_ENV} or ./index.",
-    )(func)
-    func = click.option(
-        "--knowledge",
-        "knowledge_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help=f"Knowledge folder. Default: ${config.KNOWLEDGE_ENV} or ./knowledge.",
-    )(func)
-    return func
+    return _folder_option("knowledge", config.KNOWLEDGE_ENV)(index_option(func))
 
 
 class UnexpectedError(click.ClickException):
@@ -292,9 +291,7 @@ def log() -> None:
 
 
 @log.command()
-@click.option(
-    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Index folder."
-)
+@index_option
 @click.option("--older-than", required=True, help="Delete questions older than this, e.g. 90d, 12w or 24h.")
 def purge(index_dir: Path | None, older_than: str) -> None:
     """Delete logged questions older than --older-than."""
@@ -306,9 +303,7 @@ def purge(index_dir: Path | None, older_than: str) -> None:
 
 
 @log.command()
-@click.option(
-    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Index folder."
-)
+@index_option
 @click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True, help="Output format.")
 @click.option("--since", default=None, help="Only questions newer than this (e.g. 30d).")
 @click.option("-o", "--output", type=click.File("w"), default="-", help="File to write (default: standard output).")
