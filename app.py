@@ -1,4 +1,4 @@
-"""Streamlit entry point: `streamlit run app.py`. The page itself lives in faq.web."""
+"""Streamlit entry point: `streamlit run app.py`. The page itself lives in faq.web.chat."""
 
 from faq.web.chat import main
 

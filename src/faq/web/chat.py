@@ -1,50 +1,177 @@
-"""The patient chat page: vetted answers word for word, care card first, disclaimer always visible."""
+"""The patient chat page: vetted answers word for word, care card first, disclaimer always visible.
+
+One run of this script per interaction (Streamlit reruns it top to bottom). The conversation lives
+in `st.session_state` as a list of `Turn`s; a new question becomes a new turn, and every turn is
+drawn again by `draw_turn`, so a reply looks the same when first shown and after any later click.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
 
-from faq.rendering import care_card
-from faq.retrieval import Match, Result, Retriever, open_retriever
+import streamlit as st
+import torch
+
+from faq import config
+from faq.embedding import Encoder, load_encoder
+from faq.errors import EmptyQuestionError
+from faq.knowledge import KnowledgeBase
+from faq.retrieval import Retriever
+from faq.schema import Clinic
+from faq.text import clean_question
+from faq.web.browse import draw_browse
+from faq.web.conversation import Turn, turn_for_entry, turn_for_error, turn_from_result, welcome_examples
+from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown
+from faq.web.serving import AppUnavailableError, ServingHolder, StaffNotice
+from faq.web.style import apply_style
+
+log = logging.getLogger(__name__)
+
+PAGE_ICON = "🩺"
+PAGE_TITLE = "Dry needling questions"
+PLACEHOLDER = "Ask about dry needling…"
+View = Literal["chat", "browse"]
 
 
 @st.cache_resource(show_spinner="Loading the assistant…")
-def _retriever() -> Retriever:
-    return open_retriever()
+def _encoder(name: str) -> Encoder:
+    # The app encodes one short question at a time; a single thread avoids OpenMP threads spinning
+    # against each other and other processes (median 20 ms instead of 250 ms on a busy 2-core machine).
+    torch.set_num_threads(1)
+    encoder = load_encoder(name)
+    encoder.encode(["warm-up"])  # the first call is several times slower; pay it now, not on a question
+    return encoder
 
 
-def _show_match(match: Match) -> None:
-    entry = match.entry
-    st.markdown(f"**{entry.question}**")
-    st.markdown(entry.answer)
-    st.caption(f"Last reviewed {entry.reviewed} by {entry.reviewer}")
-    with st.expander("Sources"):
-        for source in entry.sources:
-            st.markdown(f"- [{source.title}]({source.url})" if source.url else f"- {source.title}")
+@st.cache_resource(show_spinner=False)
+def _holder(knowledge_dir: str, index_dir: str) -> ServingHolder:
+    return ServingHolder(Path(knowledge_dir), Path(index_dir), _encoder)
 
 
-def _show_result(result: Result, retriever: Retriever) -> None:
-    clinic = retriever.knowledge.clinic
-    if result.red_flag is not None:
-        card = care_card(result.red_flag.flag, clinic)
-        show = st.error if result.red_flag.flag.level == "emergency" else st.warning
-        show(f"**{result.red_flag.flag.title}**\n\n{card}")
-    if result.matches:
-        _show_match(result.matches[0])
-    elif result.status == "no_answer":
-        st.markdown(clinic.no_answer)
+@contextlib.contextmanager
+def _building() -> Iterator[None]:
+    with st.spinner("Preparing the answers for first use. This takes about a minute…"):
+        yield
+
+
+def _state() -> None:
+    st.session_state.setdefault("turns", [])
+    st.session_state.setdefault("view", "chat")
+    st.session_state.setdefault("pending", None)
+
+
+def _open_entry(entry_id: str) -> None:
+    st.session_state["pending"] = entry_id
+    st.session_state["view"] = "chat"
+
+
+def _set_view(view: View) -> None:
+    st.session_state["view"] = view
+
+
+def _next_turn(question: str | None, retriever: Retriever) -> Turn | None:
+    """The turn for a typed question or a tapped topic; None when there is nothing to answer."""
+    turns: list[Turn] = st.session_state["turns"]
+    turn_id = len(turns) + 1
+    pending: str | None = st.session_state["pending"]
+    st.session_state["pending"] = None
+    if question is None and pending is not None:
+        known = {e.id: e for e in retriever.knowledge.entries}
+        return turn_for_entry(turn_id, known[pending]) if pending in known else None
+    if question is None:
+        return None
+    try:
+        result = retriever.answer(question)
+    except EmptyQuestionError:
+        return None
+    except Exception as err:  # never the message or traceback: either could quote the question
+        log.error("answering failed: %s", type(err).__name__)
+        return turn_for_error(turn_id, clean_question(question)[0])
+    return turn_from_result(turn_id, result, retriever.settings.min_score)
+
+
+def _masthead(clinic: Clinic, view: View) -> None:
+    with st.container(key="masthead"):
+        st.title(f"{PAGE_ICON} {staff_markdown(clinic.name)}", anchor=False)
+        st.caption(f"Dry needling questions, answered with information checked by our clinicians · {clinic.phone}")
+    if view == "chat":
+        label, key, icon, target = "Browse all topics", "browse-open", ":material/menu_book:", "browse"
+    else:
+        label, key, icon, target = "Back to the chat", "browse-close", ":material/arrow_back:", "chat"
+    st.button(label, key=key, icon=icon, on_click=_set_view, args=(target,))
+
+
+def _welcome(knowledge: KnowledgeBase) -> None:
+    with st.chat_message("assistant", avatar=ASSISTANT_AVATAR), st.container(key="welcome"):
+        st.markdown(
+            f"Hello! I can answer common questions about **dry needling** at {staff_markdown(knowledge.clinic.name)}. "
+            "Every answer was written and checked by our clinicians. Type your question below in your own words, "
+            "or tap one of these:"
+        )
+        for entry in welcome_examples(knowledge):
+            st.button(
+                staff_markdown(entry.question),
+                key=f"example-{entry.id}",
+                on_click=_open_entry,
+                args=(entry.id,),
+                icon=":material/arrow_forward:",
+                width="stretch",
+            )
+
+
+def _disclaimer(clinic: Clinic) -> None:
+    # In the bottom bar next to the question box, so it stays on screen however long the chat gets.
+    with st.bottom, st.container(key="disclaimer"):
+        st.caption(f":material/info: {staff_markdown(clinic.disclaimer)}")
+
+
+def _staff_notice(notice: StaffNotice) -> None:
+    with st.expander("Staff notice", icon=":material/build:", key="staff-notice"):
+        st.caption(notice.summary)
+        if notice.details:
+            st.code("\n".join(notice.details), language=None, wrap_lines=True)
+
+
+def _unavailable(notice: StaffNotice) -> None:
+    st.title(f"{PAGE_ICON} {PAGE_TITLE}", anchor=False)
+    st.info(
+        "Sorry, the question assistant is not available right now. Please call the clinic. "
+        "If you feel unwell or think it may be an emergency, call your local emergency number."
+    )
+    _staff_notice(notice)
 
 
 def main() -> None:
     """Render the page."""
-    st.set_page_config(page_title="Dry needling questions", page_icon="🩺")
-    retriever = _retriever()
-    st.title(retriever.knowledge.clinic.name)
-    st.info(retriever.knowledge.clinic.disclaimer)
-    question = st.chat_input("Ask a question about dry needling")
-    if question:
-        with st.chat_message("user"):
-            st.text(question)
-        with st.chat_message("assistant"):
-            if question.strip():
-                _show_result(retriever.answer(question), retriever)
+    st.set_page_config(page_title=PAGE_TITLE, page_icon=PAGE_ICON, layout="centered")
+    apply_style()
+    holder = _holder(str(config.knowledge_dir().resolve()), str(config.index_dir().resolve()))
+    try:
+        serving = holder.current(building=_building)
+    except AppUnavailableError as err:
+        _unavailable(err.notice)
+        return
+    retriever = serving.retriever
+    clinic = retriever.knowledge.clinic
+    st.set_page_config(page_title=f"{PAGE_TITLE} · {clinic.name}")
+    _state()
+    question = st.chat_input(PLACEHOLDER, key="question")
+    _disclaimer(clinic)
+    turn = _next_turn(question, retriever)
+    if turn is not None:
+        st.session_state["turns"].append(turn)
+        st.session_state["view"] = "chat"
+    view: View = st.session_state["view"]
+    _masthead(clinic, view)
+    if view == "browse":
+        draw_browse(retriever.knowledge)
+    else:
+        _welcome(retriever.knowledge)
+        for past in st.session_state["turns"]:
+            draw_turn(past, retriever.knowledge, _open_entry)
+    if serving.notice is not None:
+        _staff_notice(serving.notice)

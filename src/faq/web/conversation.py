@@ -1,0 +1,115 @@
+"""What the chat shows for each question, decided from a `Result` before anything is drawn.
+
+Kept free of Streamlit so the rules (when to ask "Did you mean ...?", what a no-answer offers) read
+and test as plain Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from faq.knowledge import KnowledgeBase
+from faq.retrieval import Match, Result
+from faq.schema import Entry, RedFlag
+
+DID_YOU_MEAN_GAP = 0.03
+"""Top fused scores closer than this are too close to call, so the patient picks instead of us guessing.
+
+Measured on tests/data/eval.yaml with the shipped knowledge (180 answerable questions): a gap under
+0.03 occurs for 17 of them; for those the top entry was the right one only 9 times (a coin flip),
+while the right entry was among the offered choices 16 times. Every choice must also clear
+`min_score`, or it is no real candidate.
+"""
+
+MAX_CHOICES = 3
+"""At most this many "Did you mean ...?" choices: more is a menu, not a clarifying question."""
+
+Kind = Literal["answer", "choices", "no_answer", "urgent", "error"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and the reply to it, as drawn in the chat (and redrawn on every rerun)."""
+
+    id: int
+    asked: str
+    """The patient's message as shown: their cleaned text, or the question of the topic they picked."""
+    kind: Kind
+    truncated: bool = False
+    red_flag: RedFlag | None = None
+    answer: Entry | None = None
+    choices: list[Entry] = field(default_factory=list)
+    suggestions: list[Entry] = field(default_factory=list)
+
+
+def close_matches(matches: list[Match], min_score: float) -> list[Match]:
+    """The matches too close to the best one to choose between; empty when the best one is clearly ahead."""
+    if len(matches) < 2:
+        return []
+    best = matches[0].score
+    close = [m for m in matches[:MAX_CHOICES] if m.score >= min_score and best - m.score < DID_YOU_MEAN_GAP]
+    return close if len(close) >= 2 else []
+
+
+def turn_from_result(turn_id: int, result: Result, min_score: float) -> Turn:
+    """The turn for a typed question: care card first if a red flag fired, then an answer, choices or help."""
+    top = result.matches[0].entry if result.matches else None
+    if result.red_flag is not None:
+        return Turn(turn_id, result.question, "urgent", result.truncated, red_flag=result.red_flag.flag, answer=top)
+    if result.status == "answered":
+        close = [m.entry for m in close_matches(result.matches, min_score)]
+        if close:
+            return Turn(turn_id, result.question, "choices", result.truncated, choices=close)
+        return Turn(turn_id, result.question, "answer", result.truncated, answer=top)
+    suggestions = [m.entry for m in result.suggestions]
+    return Turn(turn_id, result.question, "no_answer", result.truncated, suggestions=suggestions)
+
+
+def turn_for_entry(turn_id: int, entry: Entry) -> Turn:
+    """The turn for a topic picked from a button: the patient's message is the entry's own question."""
+    return Turn(id=turn_id, asked=entry.question, kind="answer", answer=entry)
+
+
+def turn_for_error(turn_id: int, asked: str) -> Turn:
+    """The turn when answering failed unexpectedly: the reply apologises and gives the clinic's phone."""
+    return Turn(id=turn_id, asked=asked, kind="error")
+
+
+def related_entries(entry: Entry, knowledge: KnowledgeBase) -> list[Entry]:
+    """The entries listed in `related`, skipping any the serving knowledge no longer has."""
+    known = {e.id: e for e in knowledge.entries}
+    return [known[i] for i in entry.related if i in known]
+
+
+def by_category(knowledge: KnowledgeBase) -> dict[str, list[Entry]]:
+    """Every entry grouped by category, categories in the order they first appear in the files."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in knowledge.entries:
+        groups.setdefault(entry.category, []).append(entry)
+    return groups
+
+
+WELCOME_EXAMPLES = (
+    "what-is-dry-needling",
+    "does-it-hurt",
+    "serious-risks",
+    "soreness-after",
+    "how-many-sessions",
+    "cost-and-insurance",
+)
+"""The questions new patients ask most, offered as buttons on the welcome message when they exist."""
+
+WELCOME_COUNT = 6
+
+
+def welcome_examples(knowledge: KnowledgeBase) -> list[Entry]:
+    """Four to six example questions: the preferred ones, topped up with the first entry of each category."""
+    known = {e.id: e for e in knowledge.entries}
+    chosen = [known[i] for i in WELCOME_EXAMPLES if i in known]
+    for entries in by_category(knowledge).values():
+        if len(chosen) >= WELCOME_COUNT:
+            break
+        if entries[0] not in chosen:
+            chosen.append(entries[0])
+    return chosen[:WELCOME_COUNT]

@@ -1,0 +1,211 @@
+"""The patient page through Streamlit's AppTest: real model, real FAISS index built into tmp_path.
+
+Questions and the ids they reach come from the sample knowledge in tests/data/kb.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
+
+from faq.web.replies import TRUNCATED_NOTE
+
+APP = Path(__file__).parent.parent / "app.py"
+DISCLAIMER = "General information only, not medical advice. Talk to your provider. In an emergency call 911."
+NO_ANSWER = "Sorry, I don't have a vetted answer for that. Please call (555) 000-1111."
+TIMEOUT = 120  # the first run in a test process loads the model
+
+
+def start(timeout: float = TIMEOUT) -> AppTest:
+    """A fresh browser session on the page, after its first run."""
+    app = AppTest.from_file(str(APP), default_timeout=timeout).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    """Type a question into the chat box and press Enter."""
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def block(app: AppTest, key: str) -> Block:
+    """The container with this key."""
+    found = app.get_by_key(key)
+    assert isinstance(found, Block)
+    return found
+
+
+def texts(node: Block) -> list[str]:
+    """The text of every Markdown-like element under a container, in order."""
+    return [str(m.value) for m in node.markdown] + [str(c.value) for c in node.caption]
+
+
+def has_staff_notice(app: AppTest) -> bool:
+    """Whether the discreet staff notice is on the page."""
+    try:
+        app.get_by_key("staff-notice")
+    except KeyError:
+        return False
+    return True
+
+
+@pytest.fixture
+def app(built: Path) -> AppTest:
+    """The page on the sample knowledge, with its index built in tmp_path."""
+    return start()
+
+
+def test_welcome_has_examples_disclaimer_and_clinic_name(app: AppTest) -> None:
+    assert "Test Spine Clinic" in app.title[0].value
+    examples = [b for b in app.button if str(b.key).startswith("example-")]
+    assert 4 <= len(examples) <= 6
+    assert examples[0].label == "What is dry needling?"
+    assert texts(block(app, "disclaimer")) == [f":material/info: {DISCLAIMER}"]
+
+
+def test_answer_shows_title_answer_review_sources_related_and_feedback(app: AppTest) -> None:
+    ask(app, "will the needles be painful")
+    answer = block(app, "answer-1")
+    assert answer.subheader[0].value == "Does dry needling hurt?"
+    assert answer.markdown[0].value == "Most people feel a brief cramp or ache when the needle reaches the muscle."
+    assert "Last reviewed November 1, 2026 by Test Reviewer, PT" in texts(answer)
+    assert answer.expander[0].label == "Sources (1)"
+    assert [b.key for b in answer.button] == ["related-1-what-is-dry-needling"]
+    assert app.feedback(key="feedback-1").value is None
+    assert texts(block(app, "disclaimer")) == [f":material/info: {DISCLAIMER}"]  # still there after an answer
+
+
+def test_related_button_opens_that_entry(app: AppTest) -> None:
+    ask(app, "does it hurt??")
+    app.button(key="related-1-what-is-dry-needling").click().run()
+    assert app.text[-1].value == "What is dry needling?"  # the patient's side shows the picked question
+    assert block(app, "answer-2").subheader[0].value == "What is dry needling?"
+
+
+def test_welcome_example_opens_that_entry(app: AppTest) -> None:
+    app.button(key="example-cost-and-insurance").click().run()
+    assert block(app, "answer-1").markdown[0].value == r"A session costs \$85 when insurance does not cover it."
+
+
+def test_no_answer_is_kind_and_offers_topics_phone_and_booking(app: AppTest) -> None:
+    ask(app, "whats the wifi password")
+    reply = block(app, "noanswer-1")
+    assert reply.markdown[0].value == NO_ANSWER
+    assert len([b for b in reply.button if str(b.key).startswith("suggest-1-")]) == 3
+    links = {b.proto.url for b in reply.get("link_button")}
+    assert links == {"tel:5550001111", "https://test-clinic.example/book"}
+    with pytest.raises(KeyError):
+        app.get_by_key("answer-1")
+
+
+def test_red_flag_care_card_comes_before_anything_else(app: AppTest) -> None:
+    ask(app, "cant breathe since my session yesterday")
+    reply = block(app, "reply-1")
+    first = next(iter(reply.children.values()))
+    assert isinstance(first, Block)
+    assert first.key == "care-emergency-1"
+    assert "**Call 911 now.** Then let Test Spine Clinic know at (555) 000-1111." in texts(first)
+    assert [b.proto.url for b in first.get("link_button")] == ["tel:911"]
+
+
+def test_urgent_level_has_its_own_card(app: AppTest) -> None:
+    ask(app, "there is pus coming out where the needle went in")
+    card = block(app, "care-urgent-1")
+    assert "Call (555) 000-1111 today or see an urgent care clinic." in texts(card)
+
+
+def test_close_scores_ask_did_you_mean_instead_of_guessing(app: AppTest) -> None:
+    ask(app, "painful side effects")  # serious-risks 0.53 vs does-it-hurt 0.51 on the sample knowledge
+    choices = block(app, "choices-1")
+    assert {b.key for b in choices.button} == {"choice-1-serious-risks", "choice-1-does-it-hurt"}
+    with pytest.raises(KeyError):
+        app.get_by_key("answer-1")
+    app.button(key="choice-1-does-it-hurt").click().run()
+    assert block(app, "answer-2").subheader[0].value == "Does dry needling hurt?"
+
+
+def test_browse_lists_every_entry_by_category(app: AppTest) -> None:
+    app.button(key="browse-open").click().run()
+    browse = block(app, "browse")
+    headings = [m.value for m in browse.markdown if str(m.value).startswith("#### ")]
+    assert headings == ["#### Basics", "#### Comfort", "#### Safety", "#### Practical"]
+    assert len(browse.expander) == 5
+    assert "What is electrical dry needling?" in [e.label for e in browse.expander]
+    app.button(key="browse-close").click().run()
+    assert app.get_by_key("welcome") is not None
+
+
+def test_user_text_is_plain_text_and_long_text_is_cut_with_a_note(app: AppTest) -> None:
+    sneaky = "<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) does it hurt"
+    ask(app, sneaky)
+    assert app.text[0].value == sneaky
+    assert all(sneaky not in str(m.value) for m in app.markdown)
+    ask(app, "does it hurt " * 200)
+    assert len(app.text[1].value) <= 1000
+    assert TRUNCATED_NOTE in [c.value for c in app.caption]
+
+
+def test_empty_input_is_ignored(app: AppTest) -> None:
+    ask(app, "   \n\t ")
+    assert app.session_state["turns"] == []
+    assert len(app.chat_message) == 1  # only the welcome
+
+
+def test_feedback_is_kept_in_the_session(app: AppTest) -> None:
+    ask(app, "how much is it")
+    app.feedback(key="feedback-1").set_value(0).run()
+    (rating,) = app.session_state["feedback"].values()
+    assert (rating.entry_id, rating.helpful) == ("cost-and-insurance", False)
+
+
+def test_invalid_knowledge_keeps_serving_the_last_good_index(built: Path, knowledge: Path) -> None:
+    (knowledge / "basics.yaml").write_text("- id: broken\n  question: [unclosed\n")
+    app = start()
+    ask(app, "does it hurt??")
+    assert block(app, "answer-1").subheader[0].value == "Does dry needling hurt?"
+    notice = app.expander(key="staff-notice")
+    assert "because the knowledge files have" in notice.caption[0].value
+    assert "basics.yaml" in notice.code[0].value
+
+
+def test_stale_index_keeps_serving_and_says_why(built: Path, knowledge: Path) -> None:
+    clinic = knowledge / "clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("Test Spine Clinic", "Renamed Clinic"))
+    app = start()
+    assert "Test Spine Clinic" in app.title[0].value  # still the knowledge the index was built from
+    assert "run `faq build`" in app.expander(key="staff-notice").caption[0].value
+
+
+def test_missing_index_is_built_on_first_start(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "fresh-index"
+    monkeypatch.setenv("FAQ_KNOWLEDGE", str(knowledge))
+    monkeypatch.setenv("FAQ_INDEX", str(index))
+    app = ask(start(), "whats dry needling")
+    assert (index / "CURRENT").exists()
+    assert block(app, "answer-1").subheader[0].value == "What is dry needling?"
+    assert not has_staff_notice(app)  # the new index matches the knowledge
+
+
+def test_no_knowledge_and_no_index_shows_a_kind_page(tmp_path: Path) -> None:
+    app = start()  # conftest points both folders at empty temp paths
+    assert "not available right now" in app.info[0].value
+    assert has_staff_notice(app)
+
+
+def test_knowledge_fixed_while_running_is_picked_up(built: Path, knowledge: Path) -> None:
+    app = start()
+    saved = knowledge / "basics.yaml"
+    good = saved.read_text()
+    saved.write_text("not: [valid")
+    assert has_staff_notice(start())
+    saved.write_text(good)
+    assert not has_staff_notice(start())
+    ask(app, "does it hurt??")  # the first session keeps working throughout
+    assert block(app, "answer-1") is not None

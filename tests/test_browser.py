@@ -1,0 +1,93 @@
+"""The page in a real browser: `streamlit run app.py` on a free port, driven by Playwright with Debian's
+Chromium at phone (390x844) and desktop (1280x800) size. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from faq.embedding import Encoder
+from faq.index import build_index
+from faq.knowledge import load_knowledge
+from faq.web.harness import CHROMIUM, DESKTOP, PHONE, ask, launch_chromium, open_app, running_app
+
+ROOT = Path(__file__).parent.parent
+SAMPLE_KB = Path(__file__).parent / "data" / "kb"
+ARTIFACTS = ROOT / "test-artifacts"
+ANSWER_QUESTION = "will the needles be painful"
+URGENT_QUESTION = "cant breathe since my session this morning"
+
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (.ci/run installs it)"),
+    pytest.mark.timeout(180),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterator[tuple[str, Path]]:
+    """The app on the sample knowledge, its index built in a temp folder; yields its URL and log file."""
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(SAMPLE_KB, root / "knowledge")
+    build_index(load_knowledge(root / "knowledge"), root / "index", encoder)
+    env = {"FAQ_KNOWLEDGE": str(root / "knowledge"), "FAQ_INDEX": str(root / "index")}
+    log = root / "server.log"
+    with running_app(ROOT / "app.py", env, log) as url:
+        yield url, log
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the module."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def page(request: pytest.FixtureRequest, browser: Browser, server: tuple[str, Path]) -> Iterator[Page]:
+    """A new browser tab (its own Streamlit session) at phone or desktop size, with the page loaded."""
+    context = browser.new_context(viewport=request.param)
+    page = context.new_page()
+    open_app(page, server[0])
+    yield page
+    context.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = "phone" if page.viewport_size == PHONE else "desktop"
+    page.screenshot(path=str(ARTIFACTS / f"browser-{size}-{name}.png"))
+
+
+def test_question_then_red_flag(page: Page, server: tuple[str, Path]) -> None:
+    disclaimer = page.locator(".st-key-disclaimer")
+    expect(disclaimer).to_contain_text("General information only, not medical advice.")
+
+    ask(page, ANSWER_QUESTION, turn=1)
+    answer = page.locator(".st-key-answer-1")
+    expect(answer.get_by_role("heading", name="Does dry needling hurt?")).to_be_visible()
+    expect(answer).to_contain_text("Most people feel a brief cramp or ache when the needle reaches the muscle.")
+    expect(answer).to_contain_text("Last reviewed November 1, 2026 by Test Reviewer, PT")
+    expect(disclaimer).to_be_in_viewport()
+    _shot(page, "answer")
+
+    ask(page, URGENT_QUESTION, turn=2)
+    card = page.locator(".st-key-care-emergency-2")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Call 911 now.")
+    expect(card.get_by_role("link", name="Call 911")).to_have_attribute("href", "tel:911")
+    first_block = page.locator(".st-key-reply-2 [class*='st-key-']").first
+    expect(first_block).to_have_class(re.compile(r"(^|\s)st-key-care-emergency-2(\s|$)"))
+    expect(disclaimer).to_be_in_viewport()
+    _shot(page, "care-card")
+
+    log = server[1].read_text(errors="replace")
+    assert ANSWER_QUESTION not in log
+    assert URGENT_QUESTION not in log
