@@ -11,10 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+from faq.questionlog import QuestionLog, database_url
 from faq.web.replies import TRUNCATED_NOTE
 
 APP = Path(__file__).parent.parent / "app.py"
 DISCLAIMER = "General information only, not medical advice. Talk to your provider. In an emergency call 911."
+LOG_NOTICE = "Questions are stored without names or contact details to help us improve these answers."
 NO_ANSWER = "Sorry, I don't have a vetted answer for that. Please call (555) 000-1111."
 TIMEOUT = 120  # the first run in a test process loads the model
 
@@ -65,7 +67,7 @@ def test_welcome_has_examples_disclaimer_and_clinic_name(app: AppTest) -> None:
     examples = [b for b in app.button if str(b.key).startswith("example-")]
     assert 4 <= len(examples) <= 6
     assert examples[0].label == "What is dry needling?"
-    assert texts(block(app, "disclaimer")) == [f":material/info: {DISCLAIMER}"]
+    assert texts(block(app, "disclaimer")) == [f":material/info: {DISCLAIMER} {LOG_NOTICE}"]
 
 
 def test_answer_shows_title_answer_review_sources_related_and_feedback(app: AppTest) -> None:
@@ -77,7 +79,7 @@ def test_answer_shows_title_answer_review_sources_related_and_feedback(app: AppT
     assert answer.expander[0].label == "Sources (1)"
     assert [b.key for b in answer.button] == ["related-1-what-is-dry-needling"]
     assert app.feedback(key="feedback-1").value is None
-    assert texts(block(app, "disclaimer")) == [f":material/info: {DISCLAIMER}"]  # still there after an answer
+    assert texts(block(app, "disclaimer")) == [f":material/info: {DISCLAIMER} {LOG_NOTICE}"]  # still there
 
 
 def test_related_button_opens_that_entry(app: AppTest) -> None:
@@ -161,6 +163,30 @@ def test_feedback_is_kept_in_the_session(app: AppTest) -> None:
     app.feedback(key="feedback-1").set_value(0).run()
     (rating,) = app.session_state["feedback"].values()
     assert (rating.entry_id, rating.helpful) == ("cost-and-insurance", False)
+
+
+def test_question_is_logged_redacted_and_the_rating_attached(app: AppTest, built: Path) -> None:
+    ask(app, "I'm Sarah Jones, how much is it? (555) 123-4567")
+    app.feedback(key="feedback-1").set_value(0).run()
+    (row,) = QuestionLog(database_url(built)).rows()
+    assert row.question == "I'm [NAME], how much is it? [PHONE]"
+    assert (row.source, row.answer_ids[0], row.helpful) == ("app", "cost-and-insurance", False)
+
+
+def test_logging_off_stores_nothing_and_drops_the_notice(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAQ_LOG", "off")
+    app = ask(start(), "does it hurt")
+    assert texts(block(app, "disclaimer")) == [f":material/info: {DISCLAIMER}"]
+    assert not (built / "questions.sqlite3").exists()
+
+
+def test_broken_log_still_answers_and_tells_staff(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the log's folder should be")
+    monkeypatch.setenv("FAQ_DATABASE_URL", f"sqlite:///{blocker / 'questions.sqlite3'}")
+    app = ask(start(), "does it hurt")
+    assert block(app, "answer-1").subheader[0].value == "Does dry needling hurt?"
+    assert "The question log is not being written" in block(app, "staff-notice").caption[0].value
 
 
 def test_invalid_knowledge_keeps_serving_the_last_good_index(built: Path, knowledge: Path) -> None:

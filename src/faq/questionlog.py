@@ -134,8 +134,8 @@ class QuestionLog:
         }
         return self._run(questions.insert().values(**row).returning(questions.c.id), lambda r: int(r.scalar_one()))
 
-    def record_feedback(self, row_id: int, helpful: bool, comment: str | None = None) -> None:
-        """Attach thumbs up/down and an optional (redacted) comment to a logged question."""
+    def record_feedback(self, row_id: int, helpful: bool | None, comment: str | None = None) -> None:
+        """Attach thumbs up/down (None: rating taken back) and an optional (redacted) comment to a question."""
         text = redact(comment)[:MAX_STORED_CHARS] if comment and comment.strip() else None
         statement = questions.update().where(questions.c.id == row_id).values(helpful=helpful, comment=text)
         self._run(statement, lambda r: r.rowcount)

@@ -8,6 +8,7 @@ drawn again by `draw_turn`, so a reply looks the same when first shown and after
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from faq.schema import Clinic
 from faq.text import clean_question
 from faq.web.browse import draw_browse
 from faq.web.conversation import Turn, turn_for_entry, turn_for_error, turn_from_result, welcome_examples
+from faq.web.logbook import APP_LOG_KEY, AppLog
 from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown
 from faq.web.serving import AppUnavailableError, ServingHolder, StaffNotice
 from faq.web.style import apply_style
@@ -50,6 +52,11 @@ def _encoder(name: str) -> Encoder:
 @st.cache_resource(show_spinner=False)
 def _holder(knowledge_dir: str, index_dir: str) -> ServingHolder:
     return ServingHolder(Path(knowledge_dir), Path(index_dir), _encoder)
+
+
+@st.cache_resource(show_spinner=False)
+def _app_log(index_dir: str) -> AppLog:
+    return AppLog(Path(index_dir))
 
 
 @contextlib.contextmanager
@@ -91,7 +98,11 @@ def _next_turn(question: str | None, retriever: Retriever) -> Turn | None:
     except Exception as err:  # never the message or traceback: either could quote the question
         log.error("answering failed: %s", type(err).__name__)
         return turn_for_error(turn_id, clean_question(question)[0])
-    return turn_from_result(turn_id, result, retriever.settings.min_score)
+    turn = turn_from_result(turn_id, result, retriever.settings.min_score)
+    app_log: AppLog = st.session_state[APP_LOG_KEY]
+    if app_log.enabled(retriever.knowledge.clinic.log_questions):
+        turn = dataclasses.replace(turn, log_id=app_log.record(result))
+    return turn
 
 
 def _masthead(clinic: Clinic, view: View) -> None:
@@ -123,10 +134,11 @@ def _welcome(knowledge: KnowledgeBase) -> None:
             )
 
 
-def _disclaimer(clinic: Clinic) -> None:
+def _disclaimer(clinic: Clinic, logged: bool) -> None:
     # In the bottom bar next to the question box, so it stays on screen however long the chat gets.
+    notice = f" {clinic.log_notice}" if logged else ""
     with st.bottom, st.container(key="disclaimer"):
-        st.caption(f":material/info: {staff_markdown(clinic.disclaimer)}")
+        st.caption(f":material/info: {staff_markdown(clinic.disclaimer + notice)}")
 
 
 def _staff_notice(notice: StaffNotice) -> None:
@@ -159,8 +171,10 @@ def main() -> None:
     clinic = retriever.knowledge.clinic
     st.set_page_config(page_title=f"{PAGE_TITLE} · {clinic.name}")
     _state()
+    app_log = _app_log(str(config.index_dir().resolve()))
+    st.session_state[APP_LOG_KEY] = app_log
     question = st.chat_input(PLACEHOLDER, key="question")
-    _disclaimer(clinic)
+    _disclaimer(clinic, app_log.enabled(clinic.log_questions))
     turn = _next_turn(question, retriever)
     if turn is not None:
         st.session_state["turns"].append(turn)
@@ -173,5 +187,9 @@ def main() -> None:
         _welcome(retriever.knowledge)
         for past in st.session_state["turns"]:
             draw_turn(past, retriever.knowledge, _open_entry)
-    if serving.notice is not None:
-        _staff_notice(serving.notice)
+    notice = serving.notice
+    if app_log.problem is not None:
+        summary = f"{notice.summary} {app_log.problem}" if notice else app_log.problem
+        notice = StaffNotice(summary, notice.details if notice else [])
+    if notice is not None:
+        _staff_notice(notice)

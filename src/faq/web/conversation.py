@@ -41,6 +41,8 @@ class Turn:
     answer: Entry | None = None
     choices: list[Entry] = field(default_factory=list)
     suggestions: list[Entry] = field(default_factory=list)
+    log_id: int | None = None
+    """The question's row in the question log, so a rating can be attached to it."""
 
 
 def close_matches(matches: list[Match], min_score: float) -> list[Match]:

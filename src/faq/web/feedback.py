@@ -1,7 +1,7 @@
 """Thumbs up/down on answers, recorded through one function.
 
-Until the staff question log (`faq.questionlog`) exists, ratings live in the session only. Wiring
-the log in means changing `record_feedback` and nothing else. A rating carries the turn number and
+A rating is kept in the session (so the thumbs stay as the patient left them) and, when the
+question was logged, attached to its row in the question log. A rating carries the turn number and
 the entry shown, never the patient's words, and nothing here prints or logs.
 """
 
@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
+
+from faq.web.logbook import AppLog
 
 SESSION_KEY = "feedback"
 
@@ -27,11 +29,20 @@ class Feedback:
 
 
 def record_feedback(
-    session: MutableMapping[Any, Any], turn_id: int, kind: str, entry_id: str | None, helpful: bool | None
+    session: MutableMapping[Any, Any],
+    turn_id: int,
+    kind: str,
+    entry_id: str | None,
+    helpful: bool | None,
+    logged: tuple[AppLog, int] | None = None,
 ) -> Feedback:
-    """Store a rating for a reply, replacing any earlier rating of the same reply."""
+    """Store a rating for a reply, replacing any earlier rating of the same reply; `logged` is the
+    question log and the question's row, when it was logged."""
     feedback = Feedback(turn_id, kind, entry_id, helpful, dt.datetime.now(dt.UTC))
     session.setdefault(SESSION_KEY, {})[turn_id] = feedback
+    if logged is not None:
+        app_log, row_id = logged
+        app_log.feedback(row_id, helpful)
     return feedback
 
 

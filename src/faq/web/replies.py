@@ -16,6 +16,7 @@ from faq.rendering import care_card
 from faq.schema import Clinic, Entry, RedFlag
 from faq.web.conversation import Turn, related_entries
 from faq.web.feedback import record_feedback, recorded
+from faq.web.logbook import APP_LOG_KEY
 
 OpenEntry = Callable[[str], None]
 """Called with an entry id when the patient taps a topic button (related, did-you-mean, closest)."""
@@ -148,7 +149,9 @@ def draw_feedback(turn: Turn) -> None:
 def _rated(turn: Turn, key: str) -> None:
     value = st.session_state.get(key)
     entry_id = turn.answer.id if turn.answer is not None else None
-    record_feedback(st.session_state, turn.id, turn.kind, entry_id, None if value is None else bool(value))
+    app_log = st.session_state.get(APP_LOG_KEY)
+    logged = (app_log, turn.log_id) if app_log is not None and turn.log_id is not None else None
+    record_feedback(st.session_state, turn.id, turn.kind, entry_id, None if value is None else bool(value), logged)
 
 
 def _contact_buttons(clinic: Clinic, key: str) -> None:
