@@ -1,5 +1,5 @@
-"""Streamlit entry point: `streamlit run app.py`. The page itself lives in faq.web.chat."""
+"""Streamlit entry point: `streamlit run app.py`. The pages live in faq.web."""
 
-from faq.web.chat import main
+from faq.web.pages import main
 
 main()

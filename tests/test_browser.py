@@ -22,6 +22,7 @@ SAMPLE_KB = Path(__file__).parent / "data" / "kb"
 ARTIFACTS = ROOT / "test-artifacts"
 ANSWER_QUESTION = "will the needles be painful"
 URGENT_QUESTION = "cant breathe since my session this morning"
+STAFF = "staff-test-password"
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (.ci/run installs it)"),
@@ -35,7 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterat
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(SAMPLE_KB, root / "knowledge")
     build_index(load_knowledge(root / "knowledge"), root / "index", encoder)
-    env = {"FAQ_KNOWLEDGE": str(root / "knowledge"), "FAQ_INDEX": str(root / "index")}
+    env = {"FAQ_KNOWLEDGE": str(root / "knowledge"), "FAQ_INDEX": str(root / "index"), "FAQ_STAFF_PASSWORD": STAFF}
     log = root / "server.log"
     with running_app(ROOT / "app.py", env, log) as url:
         yield url, log
@@ -91,3 +92,17 @@ def test_question_then_red_flag(page: Page, server: tuple[str, Path]) -> None:
     log = server[1].read_text(errors="replace")
     assert ANSWER_QUESTION not in log
     assert URGENT_QUESTION not in log
+
+
+def test_staff_page_behind_password(page: Page, server: tuple[str, Path]) -> None:
+    expect(page.locator("a[href*='staff']")).to_have_count(0)  # the patient page never links to it
+    page.goto(f"{server[0]}/staff")
+    page.get_by_label("Staff password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("That password is not right.")).to_be_visible()
+    expect(page.get_by_role("tab", name="Knowledge health")).to_have_count(0)
+    page.get_by_label("Staff password").fill(STAFF)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("tab", name="Knowledge health")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Entries", exact=True)).to_be_visible()
+    _shot(page, "staff")

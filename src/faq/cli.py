@@ -218,12 +218,13 @@ def evaluate(
     `expect` is an entry id, a list of acceptable ids, `no-answer` or `urgent`. Exits 1 when a
     figure is below a --min-* threshold (or false alarms above --max-false-alarms).
     """
-    from faq.evaluation import case_signals, load_cases, run_cases, score
+    from faq.evaluation import case_signals, load_cases, run_cases, save_latest, score
     from faq.rendering import render_metrics
 
     retriever = open_retriever_for(knowledge_dir, index_dir)
     cases = load_cases(eval_file, {e.id for e in retriever.entries})
     metrics = score(cases, run_cases(retriever, case_signals(retriever, cases)))
+    save_latest(config.index_dir(index_dir), eval_file, metrics)
     click.echo(json.dumps(metrics.to_json(), indent=2) if as_json else render_metrics(metrics))
     missed = _missed_thresholds(metrics.to_json(), limits)
     if missed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,3 +157,28 @@ def score(cases: list[Case], results: list[Result]) -> Metrics:
         false_alarms=false_alarms,
         failures=failures,
     )
+
+
+LATEST_FILE = "last-eval.json"
+
+
+def save_latest(index_dir: Path, eval_file: Path, metrics: Metrics) -> None:
+    """Keep the latest figures next to the index, for the staff page."""
+    figures = {k: v for k, v in metrics.to_json().items() if k != "failures"}
+    record = {
+        "file": str(eval_file),
+        "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "failures": len(metrics.failures),
+        **figures,
+    }
+    index_dir.mkdir(parents=True, exist_ok=True)
+    (index_dir / LATEST_FILE).write_text(json.dumps(record, indent=2) + "\n")
+
+
+def load_latest(index_dir: Path) -> dict[str, Any] | None:
+    """The figures saved by the last `faq eval`, or None."""
+    try:
+        record: dict[str, Any] = json.loads((index_dir / LATEST_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return record

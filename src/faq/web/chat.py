@@ -11,24 +11,21 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Literal
 
 import streamlit as st
-import torch
 
-from faq import config
-from faq.embedding import Encoder, load_encoder
 from faq.errors import EmptyQuestionError
 from faq.knowledge import KnowledgeBase
 from faq.retrieval import Retriever
 from faq.schema import Clinic
 from faq.text import clean_question
+from faq.web import resources
 from faq.web.browse import draw_browse
 from faq.web.conversation import Turn, turn_for_entry, turn_for_error, turn_from_result, welcome_examples
 from faq.web.logbook import APP_LOG_KEY, AppLog
 from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown
-from faq.web.serving import AppUnavailableError, ServingHolder, StaffNotice
+from faq.web.serving import AppUnavailableError, StaffNotice
 from faq.web.style import apply_style
 
 log = logging.getLogger(__name__)
@@ -37,26 +34,6 @@ PAGE_ICON = "🩺"
 PAGE_TITLE = "Dry needling questions"
 PLACEHOLDER = "Ask about dry needling…"
 View = Literal["chat", "browse"]
-
-
-@st.cache_resource(show_spinner="Loading the assistant…")
-def _encoder(name: str) -> Encoder:
-    # The app encodes one short question at a time; a single thread avoids OpenMP threads spinning
-    # against each other and other processes (median 20 ms instead of 250 ms on a busy 2-core machine).
-    torch.set_num_threads(1)
-    encoder = load_encoder(name)
-    encoder.encode(["warm-up"])  # the first call is several times slower; pay it now, not on a question
-    return encoder
-
-
-@st.cache_resource(show_spinner=False)
-def _holder(knowledge_dir: str, index_dir: str) -> ServingHolder:
-    return ServingHolder(Path(knowledge_dir), Path(index_dir), _encoder)
-
-
-@st.cache_resource(show_spinner=False)
-def _app_log(index_dir: str) -> AppLog:
-    return AppLog(Path(index_dir))
 
 
 @contextlib.contextmanager
@@ -161,9 +138,8 @@ def main() -> None:
     """Render the page."""
     st.set_page_config(page_title=PAGE_TITLE, page_icon=PAGE_ICON, layout="centered")
     apply_style()
-    holder = _holder(str(config.knowledge_dir().resolve()), str(config.index_dir().resolve()))
     try:
-        serving = holder.current(building=_building)
+        serving = resources.holder().current(building=_building)
     except AppUnavailableError as err:
         _unavailable(err.notice)
         return
@@ -171,7 +147,7 @@ def main() -> None:
     clinic = retriever.knowledge.clinic
     st.set_page_config(page_title=f"{PAGE_TITLE} · {clinic.name}")
     _state()
-    app_log = _app_log(str(config.index_dir().resolve()))
+    app_log = resources.app_log()
     st.session_state[APP_LOG_KEY] = app_log
     question = st.chat_input(PLACEHOLDER, key="question")
     _disclaimer(clinic, app_log.enabled(clinic.log_questions))

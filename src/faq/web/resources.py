@@ -1,0 +1,62 @@
+"""Heavy objects the pages share across sessions, created once per server process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from faq import config
+from faq.embedding import Encoder, load_encoder
+from faq.web.gate import PasswordGate
+from faq.web.logbook import AppLog
+from faq.web.rebuild import Rebuilder
+from faq.web.serving import ServingHolder
+
+
+@st.cache_resource(show_spinner="Loading the assistant…")
+def encoder(name: str) -> Encoder:
+    """The model, warmed up."""
+    # The app encodes one short question at a time; a single thread avoids OpenMP threads spinning
+    # against each other and other processes (median 20 ms instead of 250 ms on a busy 2-core machine).
+    torch.set_num_threads(1)
+    loaded = load_encoder(name)
+    loaded.encode(["warm-up"])  # the first call is several times slower; pay it now, not on a question
+    return loaded
+
+
+@st.cache_resource(show_spinner=False)
+def _holder(knowledge_dir: str, index_dir: str) -> ServingHolder:
+    return ServingHolder(Path(knowledge_dir), Path(index_dir), encoder)
+
+
+def holder() -> ServingHolder:
+    """The serving retriever holder for the configured knowledge and index folders."""
+    return _holder(str(config.knowledge_dir().resolve()), str(config.index_dir().resolve()))
+
+
+@st.cache_resource(show_spinner=False)
+def _app_log(index_dir: str) -> AppLog:
+    return AppLog(Path(index_dir))
+
+
+def app_log() -> AppLog:
+    """The question log for the configured index folder."""
+    return _app_log(str(config.index_dir().resolve()))
+
+
+@st.cache_resource(show_spinner=False)
+def staff_gate() -> PasswordGate:
+    """One gate per server process, so the pause after failed tries holds across sessions."""
+    return PasswordGate()
+
+
+@st.cache_resource(show_spinner=False)
+def _rebuilder(knowledge_dir: str, index_dir: str) -> Rebuilder:
+    return Rebuilder(Path(knowledge_dir), Path(index_dir), encoder)
+
+
+def rebuilder() -> Rebuilder:
+    """The background index rebuild for the configured folders."""
+    return _rebuilder(str(config.knowledge_dir().resolve()), str(config.index_dir().resolve()))

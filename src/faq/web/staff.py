@@ -1,0 +1,204 @@
+"""The staff page: knowledge health, the report as an inbox, charts, eval figures, rebuild.
+
+Registered only when FAQ_STAFF_PASSWORD is set, reachable at /staff, linked from nowhere on the
+patient page, and shows nothing until the password is entered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from faq import config
+from faq.errors import FaqError, KnowledgeError
+from faq.evaluation import load_latest
+from faq.knowledge import load_knowledge
+from faq.questionlog import LoggedQuestion, QuestionLog, database_url
+from faq.report import build_report
+from faq.retrieval import Retriever
+from faq.validation import collision_problems, find_collisions, overdue_reviews
+from faq.web import resources
+from faq.web.gate import staff_password
+
+SIGNED_IN = "staff_signed_in"
+PERIODS = {"Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90}
+
+
+def _sign_in(password: str) -> bool:
+    if st.session_state.get(SIGNED_IN):
+        return True
+    gate = resources.staff_gate()
+    with st.form("staff-login", clear_on_submit=True):
+        entered = st.text_input("Staff password", type="password", key="staff-password")
+        submitted = st.form_submit_button("Sign in")
+    if not submitted:
+        return False
+    outcome = gate.check(entered, password)
+    if outcome == "ok":
+        st.session_state[SIGNED_IN] = True
+        st.rerun()
+    if outcome == "paused":
+        st.error(f"Too many wrong tries. Please wait {gate.seconds_paused():.0f} seconds and try again.")
+    else:
+        st.error("That password is not right.")
+    return False
+
+
+@st.cache_data(show_spinner="Checking for collisions…", max_entries=4)
+def _collisions(content_hash: str, _knowledge: Any, model: str) -> list[str]:
+    # Cached by content hash: the check embeds every phrasing, so it runs once per knowledge version.
+    return [str(p) for p in collision_problems(_knowledge, find_collisions(_knowledge, resources.encoder(model)))]
+
+
+def _health() -> None:
+    st.subheader("Knowledge health", anchor=False)
+    try:
+        knowledge = load_knowledge(config.knowledge_dir())
+    except KnowledgeError as err:
+        st.error(f"{len(err.problems)} problem(s) in the knowledge files. Patients get the last good index.")
+        st.code("\n".join(str(p) for p in err.problems), language=None, wrap_lines=True)
+        return
+    overdue = overdue_reviews(knowledge, dt.date.today(), strict=False)
+    collisions = _collisions(knowledge.content_hash(), knowledge, config.model_name(knowledge.settings.model))
+    columns = st.columns(3)
+    columns[0].metric("Entries", len(knowledge.entries))
+    columns[1].metric("Overdue for review", len(overdue))
+    columns[2].metric("Collisions", len(collisions))
+    if not overdue and not collisions and not knowledge.warnings:
+        st.success("All entries are valid, reviewed on time and free of collisions.")
+    for title, lines in (
+        ("Overdue reviews", [str(p) for p in overdue]),
+        ("Collisions", collisions),
+        ("Warnings", [str(p) for p in knowledge.warnings]),
+    ):
+        if lines:
+            with st.expander(f"{title} ({len(lines)})"):
+                st.code("\n".join(lines), language=None, wrap_lines=True)
+
+
+def _inbox(retriever: Retriever, rows: list[LoggedQuestion], since: dt.datetime) -> None:
+    report = build_report(retriever, rows, since)
+    c = report.counts
+    st.subheader("Inbox", anchor=False)
+    columns = st.columns(5)
+    for column, (label, key) in zip(
+        columns,
+        [
+            ("Questions", "questions"),
+            ("Answered", "answered"),
+            ("No answer", "no_answer"),
+            ("Urgent", "urgent"),
+            ("Thumbs down", "thumbs_down"),
+        ],
+        strict=True,
+    ):
+        column.metric(label, c[key])
+    if not report.groups:
+        st.caption("Nothing to review: every question in this period was answered and none got a thumbs down.")
+    for group in report.groups:
+        label = "unanswered" if group.kind == "unanswered" else "thumbs down"
+        with st.expander(f"{group.count} x {label}: {group.questions[0]}"):
+            st.text("\n".join(group.questions))
+            st.caption(f"Nearest entry: {group.nearest_id} (score {group.nearest_score:.2f})")
+            if group.suggestion is not None:
+                action = (
+                    f"Add as alternate to `{group.suggestion.entry_id}`"
+                    if group.suggestion.action == "add_alternate"
+                    else "New entry needed"
+                )
+                st.markdown(f"**Suggestion:** {action}")
+                st.code(group.suggestion.yaml, language="yaml")
+    if report.most_asked:
+        st.markdown("**Most asked**")
+        st.dataframe(
+            pd.DataFrame(report.most_asked, columns=["id", "question", "times"]), hide_index=True, width="stretch"
+        )
+
+
+def _charts(rows: list[LoggedQuestion]) -> None:
+    st.subheader("Questions per day", anchor=False)
+    if not rows:
+        st.caption("No questions logged in this period.")
+        return
+    per_day: Counter[tuple[dt.date, str]] = Counter((r.asked_at.date(), r.status) for r in rows)
+    frame = pd.DataFrame(
+        [{"day": day, "status": status, "questions": n} for (day, status), n in per_day.items()]
+    ).pivot_table(index="day", columns="status", values="questions", fill_value=0)
+    st.bar_chart(frame)
+    answered = frame.get("answered", pd.Series(0, index=frame.index))
+    st.subheader("Answer rate", anchor=False)
+    st.line_chart((answered / frame.sum(axis=1)).rename("answered share"))
+
+
+def _eval_figures() -> None:
+    st.subheader("Latest eval", anchor=False)
+    latest = load_latest(config.index_dir())
+    if latest is None:
+        st.caption("No eval has run yet. Run `faq eval tests/data/eval.yaml` in a terminal.")
+        return
+    st.caption(f"{latest['file']}, {latest['cases']} cases, run {latest['ran_at']}")
+    names = [
+        ("Recall@1", "recall_at_1"),
+        ("Recall@3", "recall_at_3"),
+        ("No-answer accuracy", "no_answer_accuracy"),
+        ("Urgent recall", "urgent_recall"),
+    ]
+    columns = st.columns(len(names) + 1)
+    for column, (label, key) in zip(columns, names, strict=False):
+        column.metric(label, "n/a" if latest[key] is None else f"{latest[key]:.2f}")
+    columns[-1].metric("False alarms", latest["false_alarms"])
+
+
+def _rebuild() -> None:
+    st.subheader("Index", anchor=False)
+    rebuilder = resources.rebuilder()
+    if st.button("Rebuild index", icon=":material/refresh:", key="rebuild") and not rebuilder.start():
+        st.info("A rebuild is already running.")
+    status = rebuilder.status
+    if status.state == "running":
+        st.info(status.message)
+    elif status.state == "done":
+        st.success(f"{status.message} Patients get the new answers from their next question.")
+    elif status.state == "failed":
+        st.error(f"The rebuild failed: {status.message}")
+
+
+def main() -> None:
+    """Render the staff page."""
+    st.set_page_config(page_title="Staff · FAQ assistant", page_icon="🛠️", layout="wide")
+    password = staff_password()
+    if password is None:  # also checked when the page is registered; here in case the env changed
+        st.error("The staff page is switched off.")
+        return
+    st.title("Staff", anchor=False)
+    if not _sign_in(password):
+        return
+    try:
+        serving = resources.holder().current()
+    except FaqError as err:
+        st.error(f"The assistant cannot answer right now: {err}")
+        _health()
+        return
+    if serving.notice is not None:
+        st.warning(serving.notice.summary)
+    period = st.segmented_control("Period", list(PERIODS), default="Last 7 days", key="period") or "Last 7 days"
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=PERIODS[period])
+    try:
+        rows = QuestionLog(database_url(config.index_dir())).rows(since)
+    except FaqError as err:
+        st.error(f"The question log cannot be read: {err}")
+        rows = []
+    health, inbox, trends, quality = st.tabs(["Knowledge health", "Inbox", "Trends", "Eval and index"])
+    with health:
+        _health()
+    with inbox:
+        _inbox(serving.retriever, rows, since)
+    with trends:
+        _charts(rows)
+    with quality:
+        _eval_figures()
+        _rebuild()
