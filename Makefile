@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 
 .DEFAULT_GOAL := test
-.PHONY: setup run test lint typecheck pytest eval bench clean
+.PHONY: setup run test lint typecheck pytest eval bench bench-browser screenshots clean
 
 # Installs CPU-only torch first (an unpinned torch would pull a multi-GB CUDA build), then the project.
 $(VENV)/.installed: pyproject.toml
@@ -37,6 +37,12 @@ eval: setup ## Validate, rebuild and score the shipped knowledge on the public e
 	$(BIN)/faq validate
 	$(BIN)/faq build
 	$(BIN)/faq eval tests/data/eval.yaml
+
+bench-browser: setup ## Enter -> answer time in a real browser, written to docs/benchmarks-browser.md
+	$(BIN)/python benchmarks/bench_browser.py
+
+screenshots: setup ## Regenerate docs/screenshots from the shipped knowledge
+	$(BIN)/python docs/screenshots/make_screenshots.py
 
 clean:
 	rm -rf index .pytest_cache .mypy_cache .ruff_cache
