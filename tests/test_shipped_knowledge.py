@@ -1,0 +1,94 @@
+"""The shipped knowledge base: every required entry, complete, sourced and linked; and its eval figures."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from faq.embedding import Encoder
+from faq.index import build_index
+from faq.knowledge import KnowledgeBase, load_knowledge
+
+ROOT = Path(__file__).parent.parent
+REQUIRED = """
+what-is-dry-needling dry-needling-vs-acupuncture how-it-works trigger-points twitch-response is-it-invasive
+electrical-dry-needling conditions-treated neck-pain low-back-pain sciatica headaches mobility-and-stiffness
+muscle-spasm does-it-work part-of-treatment-plan what-happens-in-a-session session-length how-many-sessions
+how-soon-results what-to-wear before-your-session aftercare exercise-after cost-and-insurance referral booking
+does-it-hurt soreness-after bruising side-effects serious-risks is-it-safe needle-hygiene needle-size
+who-should-not-have-it pregnancy blood-thinners needle-fear children who-performs combining-treatments alternatives
+""".split()
+CLINIC_SPECIFIC = ["cost-and-insurance", "booking", "referral", "what-to-wear"]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge(ROOT / "knowledge")
+
+
+def test_every_required_entry_is_complete(shipped: KnowledgeBase) -> None:
+    entries = {e.id: e for e in shipped.entries}
+    missing = [i for i in REQUIRED if i not in entries]
+    assert not missing
+    for entry_id in REQUIRED:
+        entry = entries[entry_id]
+        assert len(entry.alternates) >= 4, entry_id
+        assert entry.sources and all(s.url or s.citation for s in entry.sources), entry_id
+        assert entry.reviewer and entry.reviewed.year >= 2026, entry_id
+        assert entry.related, entry_id
+        assert len(entry.answer.split()) >= 40, entry_id
+
+
+def test_never_called_non_invasive(shipped: KnowledgeBase) -> None:
+    """"Non-invasive" may appear only in a sentence that corrects it."""
+    for entry in shipped.entries:
+        for sentence in re.split(r"(?<=[.!?])\s+", entry.answer):
+            if re.search(r"\bnon-?invasive\b", sentence, re.I):
+                assert re.search(r"\bnot\b", sentence, re.I), (entry.id, sentence)
+    assert "minimally invasive" in shipped.entry("is-it-invasive").answer.lower()
+
+
+def test_clinic_specific_answers_use_clinic_values(shipped: KnowledgeBase) -> None:
+    clinic = shipped.clinic
+    for entry_id in CLINIC_SPECIFIC:
+        answer = shipped.entry(entry_id).answer
+        assert clinic.phone in answer or str(clinic.booking_url) in answer or clinic.name in answer, entry_id
+    assert "$85" in shipped.entry("cost-and-insurance").answer
+
+
+def test_red_flags_cover_the_required_emergencies(shipped: KnowledgeBase) -> None:
+    levels = {f.id: f.level for f in shipped.red_flags}
+    assert len(levels) >= 6
+    assert list(levels.values()).count("emergency") >= 3
+    assert "urgent" in levels.values()
+
+
+# Regression gate for the public eval set. The issue's targets (recall@1 >= 0.90, recall@3 >= 0.97,
+# no-answer accuracy >= 0.90) are not reached with the shipped model yet (see docs/benchmarks.md);
+# these floors sit just under today's figures so that any content or ranking change that makes the
+# assistant worse fails CI. Urgent recall and false alarms are held to the issue's targets.
+FLOORS = {
+    "--min-recall-at-1": "0.76",
+    "--min-recall-at-3": "0.83",
+    "--min-no-answer-accuracy": "0.86",
+    "--min-urgent-recall": "1.0",
+    "--max-false-alarms": "2",
+}
+
+
+def test_public_eval_set_gate(tmp_path: Path, encoder: Encoder, faq: Callable[..., Result]) -> None:
+    knowledge = ROOT / "knowledge"
+    build_index(load_knowledge(knowledge), tmp_path / "index", encoder)
+    args = ["eval", "--json", "--knowledge", str(knowledge), "--index", str(tmp_path / "index")]
+    result = faq(*args, *[x for pair in FLOORS.items() for x in pair], str(ROOT / "tests" / "data" / "eval.yaml"))
+    figures = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert figures["cases"] >= 200
+    kinds = [str(k) for k in (ROOT / "tests" / "data" / "eval.yaml").read_text().split("expect: ")[1:]]
+    assert sum(k.startswith("urgent") for k in kinds) >= 25
+    assert sum(k.startswith("no-answer") for k in kinds) >= 25
