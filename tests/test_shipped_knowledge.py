@@ -68,14 +68,14 @@ def test_red_flags_cover_the_required_emergencies(shipped: KnowledgeBase) -> Non
     assert "urgent" in levels.values()
 
 
-# Regression gate for the public eval set. The targets (recall@1 >= 0.90, recall@3 >= 0.97,
-# no-answer accuracy >= 0.90) are not reached with the shipped model yet (see docs/benchmarks.md);
-# these floors sit just under today's figures so that any content or ranking change that makes the
-# assistant worse fails CI. Urgent recall and false alarms are held to the targets.
+# Regression gate for the public eval set. The recall targets (recall@1 >= 0.90, recall@3 >=
+# 0.97) are not reached with the shipped model yet (see docs/benchmarks.md); their floors sit just
+# under today's figures so that any content or ranking change that makes the assistant worse fails
+# CI. No-answer accuracy, urgent recall and false alarms are held to the targets.
 FLOORS = {
     "--min-recall-at-1": "0.76",
     "--min-recall-at-3": "0.83",
-    "--min-no-answer-accuracy": "0.86",
+    "--min-no-answer-accuracy": "0.90",
     "--min-urgent-recall": "1.0",
     "--max-false-alarms": "2",
 }

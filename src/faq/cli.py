@@ -60,6 +60,9 @@ class FaqGroup(click.Group):
             raise click.ClickException(str(err)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`faq ask ... | head`): nothing left to say
+            sys.stderr.close()
+            raise click.exceptions.Exit(0) from None
         except Exception as err:  # its message or locals may hold a patient's question: show only the type
             message = f"unexpected {type(err).__name__} inside faq — please report it with the command you ran"
             raise UnexpectedError(message) from None
