@@ -38,6 +38,9 @@ eval: setup ## Validate, rebuild and score the shipped knowledge on the public e
 	$(BIN)/faq build
 	$(BIN)/faq eval tests/data/eval.yaml
 
+bench: setup ## Every benchmark (quality, speed, scale, browser); writes docs/benchmarks.md
+	$(BIN)/python -m benchmarks.run
+
 bench-browser: setup ## Enter -> answer time in a real browser, written to docs/benchmarks-browser.md
 	$(BIN)/python benchmarks/bench_browser.py
 

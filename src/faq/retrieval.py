@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from faq import config
-from faq.embedding import Encoder, load_encoder
+from faq.embedding import Encoder, load_encoder, single_thread
 from faq.errors import EmptyQuestionError
 from faq.index import LoadedIndex, check_fresh, load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
@@ -98,7 +98,8 @@ class Retriever:
         text, truncated = clean_question(question)
         if not text:
             raise EmptyQuestionError("please type a question")
-        signals = self.signals(text, truncated, self.encoder.encode([text])[0])
+        with single_thread():  # one question: encode and search on one thread (see single_thread)
+            signals = self.signals(text, truncated, self.encoder.encode([text])[0])
         return self.decide(signals, k or self.settings.top_k, self.settings)
 
     def signals(self, text: str, truncated: bool, vector: NDArray[np.float32]) -> Signals:
