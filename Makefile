@@ -47,5 +47,5 @@ bench-browser: setup ## Enter -> answer time in a real browser, written to docs/
 screenshots: setup ## Regenerate docs/screenshots from the shipped knowledge
 	$(BIN)/python docs/screenshots/make_screenshots.py
 
-clean:
-	rm -rf index .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove built artefacts (keeps the question log, index/questions.sqlite3)
+	rm -rf index/builds index/cache index/CURRENT .pytest_cache .mypy_cache .ruff_cache
