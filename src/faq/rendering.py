@@ -87,16 +87,11 @@ def render_report(report: Report) -> str:
     if report.groups:
         lines.append(f"\nTo review ({len(report.groups)} groups, largest first):")
     for number, group in enumerate(report.groups, 1):
-        label = "unanswered" if group.kind == "unanswered" else "thumbs down"
-        lines.append(f"\n{number}. {group.count} x {label}: " + "; ".join(f'"{q}"' for q in group.questions[:5]))
+        asked = "; ".join(f'"{q}"' for q in group.questions[:5])
+        lines.append(f"\n{number}. {group.count} x {group.label}: {asked}")
         lines.append(f"   nearest entry: {group.nearest_id} (score {group.nearest_score:.2f})")
         if group.suggestion is not None:
-            action = (
-                f"add as alternate to {group.suggestion.entry_id}"
-                if group.suggestion.action == "add_alternate"
-                else "new entry needed"
-            )
-            lines.append(f"   suggestion: {action}")
+            lines.append(f"   suggestion: {group.suggestion.label}")
             lines.extend("     " + line for line in group.suggestion.yaml.rstrip().splitlines())
     if report.most_asked:
         lines.append("\nMost asked:")

@@ -33,6 +33,11 @@ class Suggestion:
     entry_id: str | None
     yaml: str
 
+    @property
+    def label(self) -> str:
+        """The suggestion in words, e.g. "add as alternate to does-it-hurt"."""
+        return f"add as alternate to {self.entry_id}" if self.action == "add_alternate" else "new entry needed"
+
 
 @dataclass
 class Group:
@@ -49,6 +54,11 @@ class Group:
     def count(self) -> int:
         """How many logged questions are in the group."""
         return len(self.questions)
+
+    @property
+    def label(self) -> str:
+        """ "unanswered" or "thumbs down"."""
+        return "unanswered" if self.kind == "unanswered" else "thumbs down"
 
 
 @dataclass

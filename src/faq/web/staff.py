@@ -100,17 +100,11 @@ def _inbox(retriever: Retriever, rows: list[LoggedQuestion], since: dt.datetime)
     if not report.groups:
         st.caption("Nothing to review: every question in this period was answered and none got a thumbs down.")
     for group in report.groups:
-        label = "unanswered" if group.kind == "unanswered" else "thumbs down"
-        with st.expander(f"{group.count} x {label}: {group.questions[0]}"):
+        with st.expander(f"{group.count} x {group.label}: {group.questions[0]}"):
             st.text("\n".join(group.questions))
             st.caption(f"Nearest entry: {group.nearest_id} (score {group.nearest_score:.2f})")
             if group.suggestion is not None:
-                action = (
-                    f"Add as alternate to `{group.suggestion.entry_id}`"
-                    if group.suggestion.action == "add_alternate"
-                    else "New entry needed"
-                )
-                st.markdown(f"**Suggestion:** {action}")
+                st.markdown(f"**Suggestion:** {group.suggestion.label}")
                 st.code(group.suggestion.yaml, language="yaml")
     if report.most_asked:
         st.markdown("**Most asked**")
