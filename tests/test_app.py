@@ -168,9 +168,11 @@ def test_feedback_is_kept_in_the_session(app: AppTest) -> None:
 def test_question_is_logged_redacted_and_the_rating_attached(app: AppTest, built: Path) -> None:
     ask(app, "I'm Sarah Jones, how much is it? (555) 123-4567")
     app.feedback(key="feedback-1").set_value(0).run()
+    app.text_input(key="comment-1").input("wanted the price for kids, email me at mum@example.com").run()
     (row,) = QuestionLog(database_url(built)).rows()
     assert row.question == "I'm [NAME], how much is it? [PHONE]"
     assert (row.source, row.answer_ids[0], row.helpful) == ("app", "cost-and-insurance", False)
+    assert row.comment == "wanted the price for kids, email me at [EMAIL]"
 
 
 def test_logging_off_stores_nothing_and_drops_the_notice(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:

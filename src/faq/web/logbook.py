@@ -55,9 +55,9 @@ class AppLog:
         self.problem = None
         return row_id
 
-    def feedback(self, row_id: int, helpful: bool | None) -> None:
-        """Attach a rating (None: taken back) to a logged question."""
+    def feedback(self, row_id: int, helpful: bool | None, comment: str | None = None) -> None:
+        """Attach a rating (None: taken back) and an optional comment (redacted by the store) to a question."""
         try:
-            self._open().record_feedback(row_id, helpful)
+            self._open().record_feedback(row_id, helpful, comment)
         except FaqError as err:
             self._failed(err)

@@ -144,6 +144,22 @@ def draw_feedback(turn: Turn) -> None:
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"rate-{turn.id}"):
         st.caption("Was this helpful?")
         st.feedback("thumbs", key=key, default=default, on_change=_rated, args=(turn, key))
+    if earlier is not None and earlier.helpful is False and turn.log_id is not None:
+        comment_key = f"comment-{turn.id}"
+        st.text_input(
+            "What were you hoping to find? (optional, please leave out names and contact details)",
+            key=comment_key,
+            max_chars=500,
+            on_change=_commented,
+            args=(turn, comment_key),
+        )
+
+
+def _commented(turn: Turn, key: str) -> None:
+    app_log = st.session_state.get(APP_LOG_KEY)
+    comment = str(st.session_state.get(key) or "")
+    if app_log is not None and turn.log_id is not None and comment.strip():
+        app_log.feedback(turn.log_id, False, comment)
 
 
 def _rated(turn: Turn, key: str) -> None:
