@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-import torch
 
 from faq import config
 from faq.embedding import Encoder, load_encoder
@@ -17,10 +16,7 @@ from faq.web.serving import ServingHolder
 
 @st.cache_resource(show_spinner="Loading the assistant…")
 def encoder(name: str) -> Encoder:
-    """The model, warmed up."""
-    # The app encodes one short question at a time; a single thread avoids OpenMP threads spinning
-    # against each other and other processes (median 20 ms instead of 250 ms on a busy 2-core machine).
-    torch.set_num_threads(1)
+    """The model, warmed up. (Questions are encoded on one thread by `Retriever.answer` itself.)"""
     loaded = load_encoder(name)
     loaded.encode(["warm-up"])  # the first call is several times slower; pay it now, not on a question
     return loaded
