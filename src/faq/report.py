@@ -141,7 +141,7 @@ def _groups(
     for members in _cluster(vectors):
         first = members[0]
         signals = retriever.signals(texts[first], False, vectors[first])
-        fused = (1 - settings.lexical_weight) * signals.dense + settings.lexical_weight * signals.lexical
+        fused = signals.fused(settings)
         best = int(np.argmax(fused))
         entry = retriever.entries[best]
         group = Group(kind, [texts[i] for i in members], entry.id, entry.question, float(fused[best]))

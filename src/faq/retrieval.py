@@ -73,6 +73,12 @@ class Signals:
     dense: NDArray[np.float32]
     lexical: NDArray[np.float32]
 
+    def fused(self, settings: Settings) -> NDArray[np.float32]:
+        """Per entry, `(1 - lexical_weight) * dense + lexical_weight * lexical`."""
+        weight = settings.lexical_weight
+        scores: NDArray[np.float32] = (1 - weight) * self.dense + weight * self.lexical
+        return scores
+
 
 class Retriever:
     """A loaded index plus the model, ready to answer questions."""
@@ -112,7 +118,7 @@ class Retriever:
         Split from `signals` so that eval and calibration can try many settings on one encoding.
         """
         dense, lexical = signals.dense, signals.lexical
-        fused = (1 - settings.lexical_weight) * dense + settings.lexical_weight * lexical
+        fused = signals.fused(settings)
         order = np.argsort(-fused, kind="stable")[: max(k, SUGGESTIONS)]
         ranked = [Match(self.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order]
         best_dense = float(dense.max()) if len(dense) else 0.0
