@@ -24,7 +24,7 @@ from faq.web import resources
 from faq.web.browse import draw_browse
 from faq.web.conversation import Turn, turn_for_entry, turn_for_error, turn_from_result, welcome_examples
 from faq.web.logbook import APP_LOG_KEY, AppLog
-from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown
+from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown, topic_buttons
 from faq.web.serving import AppUnavailableError, StaffNotice
 from faq.web.style import apply_style
 
@@ -100,15 +100,7 @@ def _welcome(knowledge: KnowledgeBase) -> None:
             "Every answer was written and checked by our clinicians. Type your question below in your own words, "
             "or tap one of these:"
         )
-        for entry in welcome_examples(knowledge):
-            st.button(
-                staff_markdown(entry.question),
-                key=f"example-{entry.id}",
-                on_click=_open_entry,
-                args=(entry.id,),
-                icon=":material/arrow_forward:",
-                width="stretch",
-            )
+        topic_buttons(welcome_examples(knowledge), "example", _open_entry)
 
 
 def _disclaimer(clinic: Clinic, logged: bool) -> None:

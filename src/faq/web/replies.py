@@ -111,14 +111,14 @@ def draw_answer(entry: Entry, turn_id: int, knowledge: KnowledgeBase, open_entry
         related = related_entries(entry, knowledge)
         if related:
             st.markdown("**Related questions**")
-            _topic_buttons(related, f"related-{turn_id}", open_entry)
+            topic_buttons(related, f"related-{turn_id}", open_entry)
 
 
 def draw_choices(turn: Turn, open_entry: OpenEntry) -> None:
     """ "Did you mean ...?" when two or more answers fit the question almost equally well."""
     with st.container(key=f"choices-{turn.id}"):
         st.markdown("A few answers fit your question. **Did you mean…**")
-        _topic_buttons(turn.choices, f"choice-{turn.id}", open_entry)
+        topic_buttons(turn.choices, f"choice-{turn.id}", open_entry)
 
 
 def draw_no_answer(turn: Turn, clinic: Clinic, open_entry: OpenEntry) -> None:
@@ -127,7 +127,7 @@ def draw_no_answer(turn: Turn, clinic: Clinic, open_entry: OpenEntry) -> None:
         st.markdown(staff_markdown(clinic.no_answer))
         if turn.suggestions:
             st.markdown("**The closest topics I can help with:**")
-            _topic_buttons(turn.suggestions, f"suggest-{turn.id}", open_entry)
+            topic_buttons(turn.suggestions, f"suggest-{turn.id}", open_entry)
         _contact_buttons(clinic, f"contact-{turn.id}")
 
 
@@ -176,7 +176,8 @@ def _contact_buttons(clinic: Clinic, key: str) -> None:
         st.link_button("Book a visit", str(clinic.booking_url), icon=":material/calendar_month:")
 
 
-def _topic_buttons(entries: list[Entry], prefix: str, open_entry: OpenEntry) -> None:
+def topic_buttons(entries: list[Entry], prefix: str, open_entry: OpenEntry) -> None:
+    """One full-width button per entry, labelled with its question; a tap opens that entry."""
     for entry in entries:
         st.button(
             staff_markdown(entry.question),
