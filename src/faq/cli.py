@@ -135,10 +135,10 @@ def open_retriever_for(knowledge_dir: Path | None, index_dir: Path | None) -> Re
     return open_retriever(knowledge_dir, index_dir)
 
 
-def _open_log(index_dir: Path | None) -> QuestionLog | None:
+def _open_log(index_dir: Path | None, clinic_setting: bool) -> QuestionLog | None:
     from faq.questionlog import QuestionLog, database_url, logging_enabled
 
-    if not logging_enabled():
+    if not logging_enabled(clinic_setting):
         return None
     try:
         return QuestionLog(database_url(config.index_dir(index_dir)))
@@ -189,7 +189,7 @@ def ask(
     if question is not None and not question.strip():
         raise EmptyQuestionError('the question is empty — type a question, e.g. faq ask "does it hurt?"')
     retriever = open_retriever_for(knowledge_dir, index_dir)
-    log = _open_log(index_dir) if log_questions and retriever.knowledge.clinic.log_questions else None
+    log = _open_log(index_dir, retriever.knowledge.clinic.log_questions) if log_questions else None
     for text in _questions(question):
         result = retriever.answer(text, top_k)
         if log is not None:
