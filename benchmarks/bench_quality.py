@@ -10,7 +10,6 @@ Usage: python -m benchmarks.bench_quality [--smoke] [--data DIR] [--out DIR]
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import time
@@ -20,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import convert_liveqa, convert_stackfaq
-from benchmarks.common import ROOT, median, shared_data, work_dir, write_result
+from benchmarks.common import ROOT, benchmark_parser, median, shared_data, work_dir, write_result
 from benchmarks.knowledgefiles import shipped_settings
 from faq.calibration import MIN_SCORES
 from faq.embedding import load_encoder
@@ -199,12 +198,9 @@ def bench_shipped(out: Path, smoke: bool) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run all three quality benchmarks and write results/quality.json."""
-    parser = argparse.ArgumentParser(description="Retrieval quality against published baselines.")
-    parser.add_argument("--smoke", action="store_true", help="tiny versions of each set (for CI)")
-    parser.add_argument("--data", help="external data sets (default ../shared/benchmarks)")
-    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default benchmarks/.work)")
-    parser.add_argument("--out", type=Path, default=None, help="results folder (default <work>/results)")
-    args = parser.parse_args(argv)
+    args = benchmark_parser(
+        "Retrieval quality against published baselines.", "tiny versions of each set (for CI)"
+    ).parse_args(argv)
     work = work_dir("smoke" if args.smoke else "full", args.work)
     data = shared_data(args.data)
     result = {

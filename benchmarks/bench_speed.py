@@ -11,7 +11,6 @@ Usage: python -m benchmarks.bench_speed [--smoke] [--data DIR] [--work DIR] [--o
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,16 @@ from typing import Any
 import numpy as np
 
 from benchmarks import convert_liveqa
-from benchmarks.common import ROOT, faq_command, median, run_seconds, shared_data, work_dir, write_result
+from benchmarks.common import (
+    ROOT,
+    benchmark_parser,
+    faq_command,
+    median,
+    run_seconds,
+    shared_data,
+    work_dir,
+    write_result,
+)
 from benchmarks.knowledgefiles import Item, shipped_settings, write_knowledge
 
 QUESTIONS = [
@@ -210,12 +218,9 @@ def build_times(work: Path, data: Path, entries: int, quick: bool = False) -> di
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run every speed measurement and write results/speed.json."""
-    parser = argparse.ArgumentParser(description="Speed against the physical floor.")
-    parser.add_argument("--smoke", action="store_true", help="one run of each, tiny sizes (for CI)")
-    parser.add_argument("--data", help="external data sets (default ../shared/benchmarks)")
-    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default benchmarks/.work)")
-    parser.add_argument("--out", type=Path, default=None, help="results folder (default <work>/results)")
-    args = parser.parse_args(argv)
+    args = benchmark_parser("Speed against the physical floor.", "one run of each, tiny sizes (for CI)").parse_args(
+        argv
+    )
     work = work_dir("smoke" if args.smoke else "full", args.work)
     source = ROOT / "tests" / "data" / "kb" if args.smoke else ROOT / "knowledge"
     knowledge, index = shipped_index(work_dir("speed-shipped", work), source)

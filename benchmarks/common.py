@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -25,6 +26,16 @@ RESULTS = "results"
 def shared_data(option: str | None = None) -> Path:
     """The external data sets: the option, else $FAQ_BENCH_DATA, else ../shared/benchmarks beside the repo."""
     return Path(option or os.environ.get(SHARED_ENV) or ROOT.parent / "shared" / "benchmarks")
+
+
+def benchmark_parser(description: str, smoke_help: str) -> argparse.ArgumentParser:
+    """The options every benchmark script shares: --smoke, --data, --work, --out."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--smoke", action="store_true", help=smoke_help)
+    parser.add_argument("--data", help="external data sets (default ../shared/benchmarks)")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default benchmarks/.work)")
+    parser.add_argument("--out", type=Path, default=None, help="results folder (default <work>/results)")
+    return parser
 
 
 def work_dir(name: str, base: Path | None = None) -> Path:
