@@ -51,7 +51,7 @@ def open_built(knowledge: Path, index: Path) -> tuple[Retriever, float]:
     seconds = time.perf_counter() - started
     loaded = load_index(index)
     check_fresh(loaded, kb, kb.settings.model)
-    return Retriever(loaded, encoder, kb), seconds
+    return Retriever(loaded, load_encoder(loaded.model), kb), seconds
 
 
 def encode_all(retriever: Retriever, questions: list[str]) -> list[Signals]:

@@ -122,9 +122,14 @@ def build(knowledge_dir: Path | None, index_dir: Path | None) -> None:
     encoder = load_encoder(config.model_name(kb.settings.model))
     report = build_index(kb, config.index_dir(index_dir), encoder, progress=sys.stderr.isatty())
     m = report.manifest
+    if report.tuning_seconds is not None:
+        tuning = f" The model was tuned on the phrasings in {report.tuning_seconds:.0f}s."
+    else:
+        tuning = " The tuned model was reused (phrasings unchanged)." if m.tuned_model else ""
     click.echo(
         f"Built index of {m.entry_count} entries ({m.text_count} phrasings, {m.red_flag_count} red flags) "
         f"in {time.perf_counter() - started:.1f}s: {report.encoded} texts embedded, {report.reused} reused from cache."
+        + tuning
     )
 
 

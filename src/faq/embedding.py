@@ -70,7 +70,7 @@ class Encoder:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._model = _load(resolve_model(name))
+        self._model = load_sentence_transformer(resolve_model(name))
 
     @property
     def dimension(self) -> int:
@@ -109,7 +109,8 @@ class Encoder:
         return np.asarray(embeddings.numpy(), dtype=np.float32)
 
 
-def _load(path: str) -> Any:
+def load_sentence_transformer(path: str) -> Any:
+    """A new SentenceTransformer from `path` or a hub name, on the CPU, in eval mode; ModelLoadError if not."""
     # Weights never come from the network at run time unless a clinic opts in with FAQ_ALLOW_DOWNLOAD.
     if not os.environ.get("FAQ_ALLOW_DOWNLOAD"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -5,6 +5,7 @@ Layout of the index folder::
     CURRENT                  name of the build in use (replaced atomically, last step of a build)
     builds/<build>/          vectors.faiss, rows.json, red_flags.npy, knowledge.json, manifest.json
     cache/<model>.npz        embeddings by text fingerprint, so unchanged texts are never re-encoded
+    models/tuned-<hash>/     the model tuned on the phrasings, when settings.yaml asks for tuning
 
 A build writes a new folder under builds/ and only then points CURRENT at it, so a crash at any
 moment leaves the previous index in use.
@@ -30,6 +31,7 @@ import numpy as np
 from faq.errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from faq.knowledge import KnowledgeBase
 from faq.schema import Clinic, Entry, RedFlag, Settings
+from faq.tuning import MODELS_FOLDER, ensure_tuned, prune_models, tuned_name
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -64,6 +66,8 @@ class Manifest:
     built_at: str
     package_version: str
     vector_index: str = "flat"
+    tuned_model: str | None = None
+    """Folder under models/ of the tuned copy of `model` that encoded the vectors, if tuning is on."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class BuildReport:
     encoded: int
     reused: int
     seconds: float
+    tuning_seconds: float | None = None
+    """Time spent tuning the model in this build; None when tuning is off or a stored model was reused."""
 
 
 @dataclass
@@ -88,6 +94,13 @@ class LoadedIndex:
     red_flag_rows: list[str]
     knowledge: KnowledgeBase
     path: Path
+
+    @property
+    def model(self) -> str:
+        """The model that encoded the vectors, and so must encode questions: the tuned copy if any."""
+        if self.manifest.tuned_model is None:
+            return self.manifest.model
+        return str(self.path.parent.parent / MODELS_FOLDER / self.manifest.tuned_model)
 
 
 def _fingerprint(text: str) -> str:
@@ -179,10 +192,20 @@ def _snapshot(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progress: bool = False) -> BuildReport:
-    """Embed every entry's phrasings and every red-flag example, and install the result atomically."""
+    """Embed every entry's phrasings and every red-flag example, and install the result atomically.
+
+    `encoder` is the configured model; when settings.yaml turns tuning on, the vectors come from a
+    copy of it tuned on the phrasings (stored under models/, reused while the phrasings are unchanged).
+    """
     import faiss
 
+    from faq.embedding import load_encoder
+
     started = time.perf_counter()
+    base_model, tuned = encoder.name, None
+    if kb.settings.tune_epochs:
+        tuned = ensure_tuned(kb, index_dir, base_model, progress=progress)
+        encoder = load_encoder(str(tuned.path))
     cache_file = _cache_path(index_dir, encoder.name)
     cache = _read_cache(cache_file, encoder.dimension)
     row_ids, texts = _rows(kb)
@@ -193,7 +216,7 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
 
     manifest = Manifest(
         format_version=FORMAT_VERSION,
-        model=encoder.name,
+        model=base_model,
         dimension=encoder.dimension,
         entry_count=len(kb.entries),
         text_count=len(texts),
@@ -202,6 +225,7 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         package_version=version("faq"),
         vector_index=choose_index_kind(len(texts)),
+        tuned_model=None if tuned is None else tuned.path.name,
     )
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -221,9 +245,10 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     _write_atomically(index_dir / CURRENT_FILE, lambda tmp: Path(tmp).write_text(final.name + "\n"))
     keys = sorted(cache)
     _write_atomically(cache_file, lambda tmp: _save_cache(tmp, keys, cache))
-    _prune(builds, keep=final.name)
+    _prune(index_dir, keep=final.name)
     seconds = time.perf_counter() - started
-    return BuildReport(final, manifest, encoded=encoded, reused=len(texts) + len(flag_texts) - encoded, seconds=seconds)
+    reused = len(texts) + len(flag_texts) - encoded
+    return BuildReport(final, manifest, encoded, reused, seconds, None if tuned is None else tuned.seconds)
 
 
 def _save_cache(path: str, keys: list[str], cache: dict[str, NDArray[np.float32]]) -> None:
@@ -231,11 +256,30 @@ def _save_cache(path: str, keys: list[str], cache: dict[str, NDArray[np.float32]
         np.savez(file, keys=np.array(keys), vectors=np.stack([cache[k] for k in keys]))
 
 
-def _prune(builds: Path, keep: str) -> None:
+def _prune(index_dir: Path, keep: str) -> None:
+    """Delete all but the newest KEEP_BUILDS builds, and the tuned models and caches none of them uses."""
+    builds = index_dir / "builds"
     done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
     old = [p for p in done if p.name != keep][: max(0, len(done) - KEEP_BUILDS)]
     for path in old:
         shutil.rmtree(path, ignore_errors=True)
+    in_use = {name for p in done if p not in old if (name := _tuned_model_of(p))}
+    for name in _stored_models(index_dir) - in_use:
+        _cache_path(index_dir, str(index_dir / MODELS_FOLDER / name)).unlink(missing_ok=True)
+    prune_models(index_dir, keep=in_use)
+
+
+def _tuned_model_of(build: Path) -> str | None:
+    try:
+        name = json.loads((build / "manifest.json").read_text()).get("tuned_model")
+    except (OSError, ValueError):
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _stored_models(index_dir: Path) -> set[str]:
+    folder = index_dir / MODELS_FOLDER
+    return {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")} if folder.is_dir() else set()
 
 
 def current_build(index_dir: Path) -> Path:
@@ -285,3 +329,5 @@ def check_fresh(index: LoadedIndex, kb: KnowledgeBase, model: str) -> None:
         raise IndexStaleError(
             f"the knowledge files changed since the index was built ({index.manifest.built_at}) — {FIX}"
         )
+    if index.manifest.tuned_model != tuned_name(kb, model):
+        raise IndexStaleError(f"`tune_epochs` in settings.yaml changed since the index was built — {FIX}")

@@ -150,6 +150,5 @@ def open_retriever(knowledge_dir: Path | None = None, index_dir: Path | None = N
     """Load the knowledge, the index and the model, refusing an index that doesn't match the knowledge."""
     knowledge = load_knowledge(config.knowledge_dir(knowledge_dir))
     index = load_index(config.index_dir(index_dir))
-    model = config.model_name(knowledge.settings.model)
-    check_fresh(index, knowledge, model)
-    return Retriever(index, load_encoder(model), knowledge)
+    check_fresh(index, knowledge, config.model_name(knowledge.settings.model))
+    return Retriever(index, load_encoder(index.model), knowledge)

@@ -118,3 +118,4 @@ class Settings(_Strict):
     red_flag_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
     red_flag_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
     top_k: int = Field(default=3, ge=1, le=20)
+    tune_epochs: int = Field(default=0, ge=0, le=20, description="passes of tuning on the phrasings; 0 = off")

@@ -14,7 +14,7 @@ from faq.web.rebuild import Rebuilder
 from faq.web.serving import ServingHolder
 
 
-@st.cache_resource(show_spinner="Loading the assistant…")
+@st.cache_resource(show_spinner="Loading the assistant…", max_entries=3)  # each rebuild may tune a new model
 def encoder(name: str) -> Encoder:
     """The model, warmed up. (Questions are encoded on one thread by `Retriever.answer` itself.)"""
     loaded = load_encoder(name)

@@ -87,7 +87,7 @@ def _built_at(index: LoadedIndex) -> str:
 def _retriever(index: LoadedIndex, knowledge: KnowledgeBase, load_model: LoadModel) -> Retriever:
     # The index's own model, so query vectors always match the stored ones, even when the
     # configured model changed and the index is waiting for `faq build`.
-    return Retriever(index, load_model(index.manifest.model), knowledge)
+    return Retriever(index, load_model(index.model), knowledge)
 
 
 def load_serving(
@@ -146,11 +146,10 @@ def _without_index(
         raise AppUnavailableError(
             StaffNotice(f"No index can be used ({err}), and {knowledge_problem.summary}.", knowledge_problem.details)
         )
-    encoder = load_model(config.model_name(knowledge.settings.model))
     with building():
-        build_index(knowledge, index_dir, encoder)
+        build_index(knowledge, index_dir, load_model(config.model_name(knowledge.settings.model)))
     log.info("built the index in %s because none could be used", index_dir)
-    return Serving(Retriever(load_index(index_dir), encoder, knowledge))
+    return Serving(_retriever(load_index(index_dir), knowledge, load_model))
 
 
 class ServingHolder:
