@@ -21,14 +21,13 @@ import numpy as np
 from benchmarks import convert_liveqa, convert_stackfaq
 from benchmarks.common import ROOT, benchmark_parser, median, shared_data, work_dir, write_result
 from benchmarks.knowledgefiles import shipped_settings
-from faq.calibration import MIN_SCORES
+from faq.calibration import MIN_NO_ANSWER_ACCURACY, MIN_SCORES, calibrate, write_settings
 from faq.embedding import load_encoder
-from faq.evaluation import Case, case_signals, load_cases, run_cases, score
+from faq.evaluation import Case, Metrics, case_signals, load_cases, run_cases, score
 from faq.index import build_index, check_fresh, load_index
-from faq.knowledge import load_knowledge
-from faq.retrieval import Retriever, Signals
+from faq.knowledge import SETTINGS_FILE, load_knowledge
+from faq.retrieval import Retriever, Signals, make_retriever
 from faq.schema import Settings
-from faq.text import clean_question
 
 SHIPPED_EVAL = ROOT / "tests" / "data" / "eval.yaml"
 SMOKE_KNOWLEDGE = ROOT / "tests" / "data" / "kb"
@@ -51,14 +50,7 @@ def open_built(knowledge: Path, index: Path) -> tuple[Retriever, float]:
     seconds = time.perf_counter() - started
     loaded = load_index(index)
     check_fresh(loaded, kb, kb.settings.model)
-    return Retriever(loaded, load_encoder(loaded.model), kb), seconds
-
-
-def encode_all(retriever: Retriever, questions: list[str]) -> list[Signals]:
-    """Clean, encode (one batch) and score every question against every entry."""
-    cleaned = [clean_question(q) for q in questions]
-    vectors = retriever.encoder.encode([text for text, _ in cleaned])
-    return [retriever.signals(text, cut, v) for (text, cut), v in zip(cleaned, vectors, strict=True)]
+    return make_retriever(loaded, kb), seconds
 
 
 def ranked_ids(retriever: Retriever, signals: list[Signals], weight: float, depth: int) -> list[list[str]]:
@@ -116,7 +108,7 @@ def bench_liveqa(out: Path, smoke: bool, data: Path) -> dict[str, Any]:
     qids = [q["qid"] for q in queries]
     table: dict[str, dict[str, dict[str, float]]] = {}
     for variant in ("original", "summary"):
-        signals = encode_all(retriever, [q[variant] or q["original"] for q in queries])
+        signals = retriever.signals_for([q[variant] or q["original"] for q in queries])
         table[variant] = {
             name: liveqa_metrics(ranked_ids(retriever, signals, w, DEPTH), qids, qrels)
             for name, w in rankers(retriever.settings).items()
@@ -138,7 +130,7 @@ def bench_stackfaq(out: Path, smoke: bool, data: Path) -> dict[str, Any]:
     for setting in ("zero-shot", "half-a", "half-b"):
         retriever, _ = open_built(out / setting / "knowledge", out / setting / "index")
         questions, expected = _cases(out / setting / "eval.yaml")
-        signals = encode_all(retriever, questions)
+        signals = retriever.signals_for(questions)
         depth = len(retriever.entries)
         for name, w in rankers(retriever.settings).items():
             ranked = ranked_ids(retriever, signals, w, depth)
@@ -153,8 +145,9 @@ def bench_stackfaq(out: Path, smoke: bool, data: Path) -> dict[str, Any]:
 
 
 def _best_threshold(retriever: Retriever, cases: list[Case], signals: list[Signals], weight: float) -> Settings:
-    """The min_score with the best balanced accuracy at a fixed weight (faq calibrate's objective)."""
-    best: tuple[float, float] | None = None
+    """The min_score with the best balanced accuracy at a fixed weight, among those that refuse enough
+    no-answer cases when any does (faq calibrate's objective)."""
+    best: tuple[bool, float, float] | None = None
     chosen = retriever.settings
     for threshold in MIN_SCORES:
         candidate = retriever.settings.model_copy(update={"lexical_weight": weight, "min_score": threshold})
@@ -162,7 +155,8 @@ def _best_threshold(retriever: Retriever, cases: list[Case], signals: list[Signa
         answered = 1 - sum(f.expected[0] not in ("no-answer", "urgent") for f in m.failures) / max(
             1, sum(c.kind == "answer" for c in cases)
         )
-        key = (float(np.mean([answered, m.no_answer_accuracy or 0.0])), m.mrr or 0.0)
+        refuses_enough = (m.no_answer_accuracy or 0.0) >= MIN_NO_ANSWER_ACCURACY - 1e-9
+        key = (refuses_enough, float(np.mean([answered, m.no_answer_accuracy or 0.0])), m.mrr or 0.0)
         if best is None or key > best:
             best, chosen = key, candidate
     return chosen
@@ -183,17 +177,31 @@ def bench_shipped(out: Path, smoke: bool) -> dict[str, Any]:
             settings = retriever.settings  # as shipped, thresholds included
         else:
             settings = _best_threshold(retriever, cases, signals, weight)  # its own best min_score
-        m = score(cases, run_cases(retriever, signals, settings))
-        table[name] = {
-            "recall@1": m.recall_at_1,
-            "recall@3": m.recall_at_3,
-            "MRR": m.mrr,
-            "urgent recall": m.urgent_recall,
-            "no-answer accuracy": m.no_answer_accuracy,
-            "false alarms": m.false_alarms,
-            "min_score": settings.min_score,
-        }
+        table[name] = _row(score(cases, run_cases(retriever, signals, settings)), settings)
+    if retriever.settings.tune_epochs:
+        # The same knowledge without tuning, calibrated as `faq calibrate` would: what tuning adds.
+        untuned = out / "knowledge-untuned"
+        if untuned.exists():
+            shutil.rmtree(untuned)
+        shutil.copytree(knowledge, untuned)
+        write_settings(untuned / SETTINGS_FILE, retriever.settings.model_copy(update={"tune_epochs": 0}), "Untuned.")
+        plain, _ = open_built(untuned, out / "index-untuned")
+        chosen = calibrate(plain, cases)
+        name = f"untuned (w={chosen.settings.lexical_weight:g}, own calibration)"
+        table[name] = _row(chosen.metrics, chosen.settings)
     return {"cases": len(cases), "entries": len(retriever.entries), "table": table}
+
+
+def _row(m: Metrics, settings: Settings) -> dict[str, Any]:
+    return {
+        "recall@1": m.recall_at_1,
+        "recall@3": m.recall_at_3,
+        "MRR": m.mrr,
+        "urgent recall": m.urgent_recall,
+        "no-answer accuracy": m.no_answer_accuracy,
+        "false alarms": m.false_alarms,
+        "min_score": settings.min_score,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from faq.embedding import Encoder, load_encoder
 from faq.index import build_index
 from faq.knowledge import load_knowledge
 
+ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
 SAMPLE_KB = DATA / "kb"
 
@@ -59,6 +60,15 @@ def shared_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> 
     shutil.copytree(SAMPLE_KB, knowledge)
     build_index(load_knowledge(knowledge), root / "index", encoder)
     yield knowledge, root / "index"
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
+    """One build of the shipped knowledge/ (tuning included, as settings.yaml asks), for tests that
+    read it or copy it; the shipped index/ folder is never touched."""
+    index = tmp_path_factory.mktemp("shipped") / "index"
+    build_index(load_knowledge(ROOT / "knowledge"), index, encoder)
+    return index
 
 
 @pytest.fixture

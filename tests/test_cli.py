@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,9 +28,13 @@ def test_every_command_has_help_and_is_in_readme(name: str) -> None:
     assert f"faq {name}" in (ROOT / "README.md").read_text(), f"README must document `faq {name}`"
 
 
-def test_console_script_end_to_end(tmp_path: Path) -> None:
-    """The installed `faq` script on the shipped knowledge: the issue's 'done when' commands."""
+def test_console_script_end_to_end(tmp_path: Path, shipped_index: Path) -> None:
+    """The installed `faq` script on the shipped knowledge: the issue's 'done when' commands.
+
+    It starts from a copy of the session's build, so `faq build` reuses the tuned model (tuning is
+    tested in test_tuning.py) instead of spending another minute or two tuning it again."""
     faq = str(Path(sys.executable).parent / "faq")  # the venv's script, whether or not the venv is activated
+    shutil.copytree(shipped_index, tmp_path / "index")
     env = {**os.environ, "FAQ_KNOWLEDGE": str(ROOT / "knowledge"), "FAQ_INDEX": str(tmp_path / "index")}
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -37,7 +42,9 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
 
     validate = run("validate")
     assert validate.returncode == 0, validate.stdout + validate.stderr
-    assert run("build").returncode == 0
+    build = run("build")
+    assert build.returncode == 0, build.stderr
+    assert "The tuned model was reused (phrasings unchanged)." in build.stdout
     single = run("ask", "--json", "does dry needling hurt?")
     assert json.loads(single.stdout)["status"] == "answered"
     batch = run("ask", "--json", stdin="asdfgh\nwhat is dry needling\n")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from faq.embedding import Encoder
-from faq.index import build_index
 from faq.knowledge import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).parent.parent
@@ -69,22 +68,23 @@ def test_red_flags_cover_the_required_emergencies(shipped: KnowledgeBase) -> Non
 
 
 # Regression gate for the public eval set. The recall targets (recall@1 >= 0.90, recall@3 >=
-# 0.97) are not reached with the shipped model yet (see docs/benchmarks.md); their floors sit just
-# under today's figures so that any content or ranking change that makes the assistant worse fails
-# CI. No-answer accuracy, urgent recall and false alarms are held to the targets.
+# 0.97) are not reached yet (0.889 and 0.922; see docs/benchmarks.md, 'Tuning'); their floors sit a
+# few cases under today's figures (tuning on another CPU may move a case or two) so that any content
+# or ranking change that makes the assistant worse fails CI. No-answer accuracy, urgent recall and
+# false alarms are held to the targets; they depend only on the untuned model.
 FLOORS = {
-    "--min-recall-at-1": "0.76",
-    "--min-recall-at-3": "0.83",
+    "--min-recall-at-1": "0.87",
+    "--min-recall-at-3": "0.90",
     "--min-no-answer-accuracy": "0.90",
     "--min-urgent-recall": "1.0",
     "--max-false-alarms": "2",
 }
 
 
-def test_public_eval_set_gate(tmp_path: Path, encoder: Encoder, faq: Callable[..., Result]) -> None:
-    knowledge = ROOT / "knowledge"
-    build_index(load_knowledge(knowledge), tmp_path / "index", encoder)
-    args = ["eval", "--json", "--knowledge", str(knowledge), "--index", str(tmp_path / "index")]
+def test_public_eval_set_gate(tmp_path: Path, shipped_index: Path, faq: Callable[..., Result]) -> None:
+    knowledge, index = ROOT / "knowledge", tmp_path / "index"
+    shutil.copytree(shipped_index, index)  # `faq eval` saves its figures beside the index
+    args = ["eval", "--json", "--knowledge", str(knowledge), "--index", str(index)]
     result = faq(*args, *[x for pair in FLOORS.items() for x in pair], str(ROOT / "tests" / "data" / "eval.yaml"))
     figures = json.loads(result.stdout)
     assert result.exit_code == 0, result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -59,11 +60,11 @@ def test_build_tunes_once_and_reuses_while_phrasings_are_unchanged(
     assert second.encoded == 0  # the answer text is not embedded; the tuned vectors come from the cache
 
     loaded = load_index(index)
-    assert loaded.model == str(index / MODELS_FOLDER / tuned)
+    assert loaded.ranking_model == str(index / MODELS_FOLDER / tuned)
     retriever = open_retriever(knowledge, index)
+    assert (retriever.encoder.name, retriever.ranker and retriever.ranker.name) == ("default", loaded.ranking_model)
     result = retriever.answer("is it painful having the needles put in")
     assert result.status == "answered" and result.matches[0].entry.id == "does-it-hurt"
-    assert retriever.encoder.name == loaded.model
 
 
 def test_new_phrasings_retune_and_unused_models_are_deleted(knowledge: Path, tmp_path: Path, encoder: Encoder) -> None:
@@ -72,7 +73,7 @@ def test_new_phrasings_retune_and_unused_models_are_deleted(knowledge: Path, tmp
     basics = knowledge / "basics.yaml"
     versions = ["- how painful is it", "- how painful is a session", "- how painful is the first visit"]
     names = []
-    for old, new in zip(versions, versions[1:], strict=False):
+    for old, new in itertools.pairwise(versions):
         names.append(build_index(load_knowledge(knowledge), index, encoder).manifest.tuned_model)
         basics.write_text(basics.read_text().replace(old, new))
     names.append(build_index(load_knowledge(knowledge), index, encoder).manifest.tuned_model)
@@ -83,14 +84,14 @@ def test_new_phrasings_retune_and_unused_models_are_deleted(knowledge: Path, tmp
 
 def test_changing_tune_epochs_makes_the_index_stale(built: Path, knowledge: Path) -> None:
     _turn_tuning_on(knowledge)
-    with pytest.raises(IndexStaleError, match="`tune_epochs` in settings.yaml changed"):
+    with pytest.raises(IndexStaleError, match=r"`tune_epochs` in settings\.yaml changed"):
         check_fresh(load_index(built), load_knowledge(knowledge), "default")
 
 
 def test_a_tuned_model_loads_offline_from_its_folder(knowledge: Path, tmp_path: Path, encoder: Encoder) -> None:
     _turn_tuning_on(knowledge)
     build_index(load_knowledge(knowledge), tmp_path / "index", encoder)
-    tuned = load_encoder(load_index(tmp_path / "index").model)
+    tuned = load_encoder(str(load_index(tmp_path / "index").ranking_model))
     vectors = tuned.encode(["does it hurt??", "does it hurt??", "what is dry needling"])
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert not np.allclose(vectors[0], encoder.encode(["does it hurt??"])[0], atol=1e-3)

@@ -3,10 +3,14 @@
 The objective, in order of priority:
 1. Red flags: the highest `red_flag_min_similarity` (and margin) that keeps urgent recall at its
    maximum, with the fewest false alarms. Missing an emergency is the worst outcome.
-2. Answers: the `lexical_weight` and `min_score` that maximise balanced accuracy, the mean of
-   (answerable questions answered with the right entry first) and (no-answer questions refused).
-   Ties go to the better MRR, then to the middle of the best threshold range, which is the choice
-   least sensitive to small changes in the knowledge.
+2. Off-topic questions: no-answer accuracy of at least `min_no_answer` (0.9 unless chosen), because
+   a vetted answer to a question it does not answer misleads a patient more than an honest "I don't
+   have an answer to that" with the closest topics offered. When no setting reaches it, the best
+   balanced accuracy wins anyway and the figures show the shortfall.
+3. Answers: among those, the `lexical_weight` and `min_score` that maximise balanced accuracy, the
+   mean of (answerable questions answered with the right entry first) and (no-answer questions
+   refused). Ties go to the better MRR, then to the middle of the best threshold range, which is
+   the choice least sensitive to small changes in the knowledge.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from faq.retrieval import Retriever, Signals
 from faq.schema import Settings
 
 LEXICAL_WEIGHTS = [round(w, 2) for w in np.arange(0.0, 0.61, 0.05)]
+MIN_NO_ANSWER_ACCURACY = 0.9
 MIN_SCORES = [round(t, 3) for t in np.arange(0.2, 0.8, 0.01)]
 RED_FLAG_SIMILARITIES = [round(t, 2) for t in np.arange(0.45, 0.86, 0.01)]
 RED_FLAG_MARGINS = [0.0, 0.02, 0.05, 0.1]
@@ -59,17 +64,18 @@ def _best_red_flag_settings(
     return chosen
 
 
-def calibrate(retriever: Retriever, cases: list[Case]) -> Calibration:
+def calibrate(retriever: Retriever, cases: list[Case], min_no_answer: float = MIN_NO_ANSWER_ACCURACY) -> Calibration:
     """Search the settings grid on `cases` and return the best settings with their figures."""
     signals = case_signals(retriever, cases)
     base = _best_red_flag_settings(retriever, cases, signals, retriever.settings)
-    best_key: tuple[float, float] | None = None
+    best_key: tuple[bool, float, float] | None = None
     plateau: list[Settings] = []
     for weight in LEXICAL_WEIGHTS:
         for threshold in MIN_SCORES:
             candidate = base.model_copy(update={"lexical_weight": weight, "min_score": threshold})
             metrics = score(cases, run_cases(retriever, signals, candidate))
-            key = (round(_balanced_accuracy(cases, metrics), 6), round(metrics.mrr or 0.0, 6))
+            refuses_enough = (metrics.no_answer_accuracy or 0.0) >= min_no_answer - 1e-9
+            key = (refuses_enough, round(_balanced_accuracy(cases, metrics), 6), round(metrics.mrr or 0.0, 6))
             if best_key is None or key > best_key:
                 best_key, plateau = key, [candidate]
             elif key == best_key and candidate.lexical_weight == plateau[0].lexical_weight:

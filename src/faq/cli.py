@@ -243,11 +243,21 @@ def evaluate(
 @folder_options
 @click.argument("eval_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--dry-run", is_flag=True, help="Print the chosen settings without writing settings.yaml.")
-def calibrate(knowledge_dir: Path | None, index_dir: Path | None, eval_file: Path, dry_run: bool) -> None:
+@click.option(
+    "--min-no-answer-accuracy",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.9,
+    show_default=True,
+    help="Refuse at least this share of the no-answer cases, if any setting can.",
+)
+def calibrate(
+    knowledge_dir: Path | None, index_dir: Path | None, eval_file: Path, dry_run: bool, min_no_answer_accuracy: float
+) -> None:
     """Choose the no-answer threshold, hybrid weight and red-flag threshold from EVAL_FILE.
 
-    Keeps urgent recall at its best with the fewest false alarms, then maximises balanced accuracy
-    (right answer first, and refusals where no answer exists). Writes knowledge/settings.yaml.
+    Keeps urgent recall at its best with the fewest false alarms, then refuses at least
+    --min-no-answer-accuracy of the no-answer cases, then maximises balanced accuracy (right answer
+    first, and refusals where no answer exists). Writes knowledge/settings.yaml.
     """
     from faq.calibration import calibrate as choose_settings
     from faq.calibration import write_settings
@@ -257,7 +267,7 @@ def calibrate(knowledge_dir: Path | None, index_dir: Path | None, eval_file: Pat
 
     retriever = open_retriever_for(knowledge_dir, index_dir)
     cases = load_cases(eval_file, {e.id for e in retriever.entries})
-    result = choose_settings(retriever, cases)
+    result = choose_settings(retriever, cases, min_no_answer_accuracy)
     chosen = result.settings
     click.echo(
         f"lexical_weight {chosen.lexical_weight}, min_score {chosen.min_score}, "

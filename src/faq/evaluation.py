@@ -11,7 +11,6 @@ from typing import Any
 from faq.errors import EvalFileError, Problem
 from faq.retrieval import Result, Retriever, Signals
 from faq.schema import Settings
-from faq.text import clean_question
 from faq.yamlfile import read_yaml
 
 NO_ANSWER = "no-answer"
@@ -108,9 +107,7 @@ def _case(raw: Any, line: int, known_ids: set[str], path: str, problems: list[Pr
 
 def case_signals(retriever: Retriever, cases: list[Case]) -> list[Signals]:
     """Clean and encode every case once (in one batch) and score it against every entry."""
-    cleaned = [clean_question(c.question) for c in cases]
-    vectors = retriever.encoder.encode([text for text, _ in cleaned])
-    return [retriever.signals(text, cut, vector) for (text, cut), vector in zip(cleaned, vectors, strict=True)]
+    return retriever.signals_for([c.question for c in cases])
 
 
 def run_cases(retriever: Retriever, signals: list[Signals], settings: Settings | None = None) -> list[Result]:

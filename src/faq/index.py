@@ -5,7 +5,8 @@ Layout of the index folder::
     CURRENT                  name of the build in use (replaced atomically, last step of a build)
     builds/<build>/          vectors.faiss, rows.json, red_flags.npy, knowledge.json, manifest.json
     cache/<model>.npz        embeddings by text fingerprint, so unchanged texts are never re-encoded
-    models/tuned-<hash>/     the model tuned on the phrasings, when settings.yaml asks for tuning
+    models/tuned-<hash>/     the model tuned on the phrasings, when settings.yaml asks for tuning;
+                             its vectors are builds/<build>/ranking.faiss
 
 A build writes a new folder under builds/ and only then points CURRENT at it, so a crash at any
 moment leaves the previous index in use.
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 CURRENT_FILE = "CURRENT"
+RANKING_FILE = "ranking.faiss"
 KEEP_BUILDS = 2
 FIX = "run `faq build` to rebuild it"
 FLAT_MAX_ROWS = 10_000
@@ -95,11 +97,13 @@ class LoadedIndex:
     knowledge: KnowledgeBase
     path: Path
 
+    ranking_vectors: Any | None = None  # faiss.Index of the tuned model's vectors, when tuning is on
+
     @property
-    def model(self) -> str:
-        """The model that encoded the vectors, and so must encode questions: the tuned copy if any."""
+    def ranking_model(self) -> str | None:
+        """Where the tuned model that ranks entries is stored; None when tuning is off."""
         if self.manifest.tuned_model is None:
-            return self.manifest.model
+            return None
         return str(self.path.parent.parent / MODELS_FOLDER / self.manifest.tuned_model)
 
 
@@ -194,29 +198,28 @@ def _snapshot(kb: KnowledgeBase) -> dict[str, Any]:
 def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progress: bool = False) -> BuildReport:
     """Embed every entry's phrasings and every red-flag example, and install the result atomically.
 
-    `encoder` is the configured model; when settings.yaml turns tuning on, the vectors come from a
-    copy of it tuned on the phrasings (stored under models/, reused while the phrasings are unchanged).
+    When settings.yaml turns tuning on, the phrasings are also embedded with a copy of `encoder`
+    tuned on them (stored under models/, reused while the phrasings are unchanged), for ranking.
     """
     import faiss
 
-    from faq.embedding import load_encoder
-
     started = time.perf_counter()
-    base_model, tuned = encoder.name, None
-    if kb.settings.tune_epochs:
-        tuned = ensure_tuned(kb, index_dir, base_model, progress=progress)
-        encoder = load_encoder(str(tuned.path))
-    cache_file = _cache_path(index_dir, encoder.name)
-    cache = _read_cache(cache_file, encoder.dimension)
     row_ids, texts = _rows(kb)
     flag_rows = [f.id for f in kb.red_flags for _ in f.examples]
     flag_texts = [x for f in kb.red_flags for x in f.examples]
-    vectors, encoded = _embed(texts + flag_texts, encoder, cache, progress)
+    vectors, encoded = _embed_cached(index_dir, encoder, texts + flag_texts, progress)
     entry_vectors, flag_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    tuned, ranking_vectors = None, None
+    if kb.settings.tune_epochs:
+        from faq.embedding import load_encoder
+
+        tuned = ensure_tuned(kb, index_dir, encoder.name, progress=progress)
+        ranking_vectors, encoded_for_ranking = _embed_cached(index_dir, load_encoder(str(tuned.path)), texts, progress)
+        encoded += encoded_for_ranking
 
     manifest = Manifest(
         format_version=FORMAT_VERSION,
-        model=base_model,
+        model=encoder.name,
         dimension=encoder.dimension,
         entry_count=len(kb.entries),
         text_count=len(texts),
@@ -233,6 +236,9 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     staging = Path(tempfile.mkdtemp(dir=builds, prefix=f".{stamp}-"))
     try:
         faiss.write_index(make_vector_index(entry_vectors, manifest.vector_index), str(staging / "vectors.faiss"))
+        if ranking_vectors is not None:
+            ranking_index = make_vector_index(ranking_vectors, manifest.vector_index)
+            faiss.write_index(ranking_index, str(staging / RANKING_FILE))
         np.save(staging / "red_flags.npy", flag_vectors)
         (staging / "rows.json").write_text(json.dumps({"entries": row_ids, "red_flags": flag_rows}))
         (staging / "knowledge.json").write_text(json.dumps(_snapshot(kb), ensure_ascii=False))
@@ -243,12 +249,23 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _write_atomically(index_dir / CURRENT_FILE, lambda tmp: Path(tmp).write_text(final.name + "\n"))
-    keys = sorted(cache)
-    _write_atomically(cache_file, lambda tmp: _save_cache(tmp, keys, cache))
     _prune(index_dir, keep=final.name)
     seconds = time.perf_counter() - started
-    reused = len(texts) + len(flag_texts) - encoded
-    return BuildReport(final, manifest, encoded, reused, seconds, None if tuned is None else tuned.seconds)
+    total = len(texts) + len(flag_texts) + (len(texts) if tuned else 0)
+    return BuildReport(final, manifest, encoded, total - encoded, seconds, None if tuned is None else tuned.seconds)
+
+
+def _embed_cached(
+    index_dir: Path, encoder: Encoder, texts: list[str], progress: bool
+) -> tuple[NDArray[np.float32], int]:
+    """Vectors for `texts` from `encoder`, through (and updating) its embedding cache; and how many were new."""
+    cache_file = _cache_path(index_dir, encoder.name)
+    cache = _read_cache(cache_file, encoder.dimension)
+    vectors, encoded = _embed(texts, encoder, cache, progress)
+    if encoded:
+        keys = sorted(cache)
+        _write_atomically(cache_file, lambda tmp: _save_cache(tmp, keys, cache))
+    return vectors, encoded
 
 
 def _save_cache(path: str, keys: list[str], cache: dict[str, NDArray[np.float32]]) -> None:
@@ -304,6 +321,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         snapshot = json.loads((path / "knowledge.json").read_text())
         vectors = faiss.read_index(str(path / "vectors.faiss"))
         flag_vectors = np.load(path / "red_flags.npy", allow_pickle=False)
+        ranking = None if manifest.tuned_model is None else faiss.read_index(str(path / RANKING_FILE))
         knowledge = KnowledgeBase(
             entries=[Entry.model_validate(e) for e in snapshot["entries"]],
             red_flags=[RedFlag.model_validate(r) for r in snapshot["red_flags"]],
@@ -314,9 +332,10 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raise IndexCorruptError(f"the index in {index_dir}/ cannot be read ({type(err).__name__}) — {FIX}") from err
     if manifest.format_version != FORMAT_VERSION:
         raise IndexCorruptError(f"the index in {index_dir}/ was built by another version of faq — {FIX}")
-    if vectors.ntotal != len(rows["entries"]) or len(flag_vectors) != len(rows["red_flags"]):
+    counts_differ = vectors.ntotal != len(rows["entries"]) or len(flag_vectors) != len(rows["red_flags"])
+    if counts_differ or (ranking is not None and ranking.ntotal != vectors.ntotal):
         raise IndexCorruptError(f"the index in {index_dir}/ is damaged (row counts differ) — {FIX}")
-    return LoadedIndex(manifest, vectors, rows["entries"], flag_vectors, rows["red_flags"], knowledge, path)
+    return LoadedIndex(manifest, vectors, rows["entries"], flag_vectors, rows["red_flags"], knowledge, path, ranking)
 
 
 def check_fresh(index: LoadedIndex, kb: KnowledgeBase, model: str) -> None:

@@ -140,8 +140,7 @@ def _groups(
     groups = []
     for members in _cluster(vectors):
         first = members[0]
-        signals = retriever.signals(texts[first], False, vectors[first])
-        fused = signals.fused(settings)
+        fused = retriever.signals_for([texts[first]])[0].ranked(settings)
         best = int(np.argmax(fused))
         entry = retriever.entries[best]
         group = Group(kind, [texts[i] for i in members], entry.id, entry.question, float(fused[best]))

@@ -1,10 +1,16 @@
 """Answering a question: clean it, check red flags, rank entries by fused dense + BM25 score.
 
+With tuning on (settings.yaml `tune_epochs`), two models score each question. The configured model
+decides *whether* to answer (its scores separate off-topic questions best) and feeds red-flag
+triage, so tuning can never silence a red flag; the model tuned on the phrasings decides *which*
+entry comes first (it ranks new phrasings better). See docs/benchmarks.md, 'Tuning'.
+
 The CLI and the app both answer through `Retriever.answer`, so they can never disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -65,27 +71,44 @@ class Result:
 
 @dataclass(frozen=True)
 class Signals:
-    """A cleaned question, its vector, and each entry's dense and lexical score."""
+    """A cleaned question, its vector, and each entry's dense and lexical score.
+
+    `ranking` holds each entry's dense score under the tuned model, when there is one.
+    """
 
     text: str
     truncated: bool
     vector: NDArray[np.float32]
     dense: NDArray[np.float32]
     lexical: NDArray[np.float32]
+    ranking: NDArray[np.float32] | None = None
 
     def fused(self, settings: Settings) -> NDArray[np.float32]:
-        """Per entry, `(1 - lexical_weight) * dense + lexical_weight * lexical`."""
-        weight = settings.lexical_weight
-        scores: NDArray[np.float32] = (1 - weight) * self.dense + weight * self.lexical
-        return scores
+        """Per entry, `(1 - lexical_weight) * dense + lexical_weight * lexical`: decides whether to answer."""
+        return _fuse(self.dense, self.lexical, settings)
+
+    def ranked(self, settings: Settings) -> NDArray[np.float32]:
+        """Per entry, the fused score that orders the answers: under the tuned model when there is one."""
+        return self.fused(settings) if self.ranking is None else _fuse(self.ranking, self.lexical, settings)
+
+
+def _fuse(dense: NDArray[np.float32], lexical: NDArray[np.float32], settings: Settings) -> NDArray[np.float32]:
+    weight = settings.lexical_weight
+    scores: NDArray[np.float32] = (1 - weight) * dense + weight * lexical
+    return scores
 
 
 class Retriever:
     """A loaded index plus the model, ready to answer questions."""
 
-    def __init__(self, index: LoadedIndex, encoder: Encoder, knowledge: KnowledgeBase) -> None:
+    def __init__(
+        self, index: LoadedIndex, encoder: Encoder, knowledge: KnowledgeBase, ranker: Encoder | None = None
+    ) -> None:
+        if (ranker is None) != (index.ranking_vectors is None):
+            raise ValueError("a tuned index needs its tuned model as `ranker`, and only a tuned index takes one")
         self.index = index
         self.encoder = encoder
+        self.ranker = ranker
         self.knowledge = knowledge
         self.entries = knowledge.entries
         self._position = {e.id: i for i, e in enumerate(self.entries)}
@@ -105,39 +128,57 @@ class Retriever:
         if not text:
             raise EmptyQuestionError("please type a question")
         with single_thread():  # one question: encode and search on one thread (see single_thread)
-            signals = self.signals(text, truncated, self.encoder.encode([text])[0])
+            signals = self._signals([(text, truncated)])[0]
         return self.decide(signals, k or self.settings.top_k, self.settings)
 
-    def signals(self, text: str, truncated: bool, vector: NDArray[np.float32]) -> Signals:
-        """The per-entry scores of a cleaned, encoded question, before any setting is applied."""
-        return Signals(text, truncated, vector, self._dense_scores(vector), self.lexical.scores(text))
+    def signals_for(self, questions: list[str]) -> list[Signals]:
+        """Clean and encode `questions` (in one batch) and score each against every entry, before any
+        setting is applied; so eval and calibration can try many settings on one encoding."""
+        return self._signals([clean_question(q) for q in questions])
+
+    def _signals(self, cleaned: list[tuple[str, bool]]) -> list[Signals]:
+        texts = [text for text, _ in cleaned]
+        vectors = self.encoder.encode(texts)
+        ranking = [None] * len(texts) if self.ranker is None else list(self.ranker.encode(texts))
+        return [
+            Signals(
+                text,
+                truncated,
+                vector,
+                self._dense_scores(self.index.vectors, vector),
+                self.lexical.scores(text),
+                None if tuned is None else self._dense_scores(self.index.ranking_vectors, tuned),
+            )
+            for (text, truncated), vector, tuned in zip(cleaned, vectors, ranking, strict=True)
+        ]
 
     def decide(self, signals: Signals, k: int, settings: Settings) -> Result:
-        """Triage first, then rank by fused score and decide between answered and no_answer.
+        """Triage first, then decide between answered and no_answer, and rank.
 
-        Split from `signals` so that eval and calibration can try many settings on one encoding.
+        A match's `score` is the fused score that ranked it; whether to answer at all depends on the
+        best `fused` score (the same thing when tuning is off), compared with `min_score`.
         """
         dense, lexical = signals.dense, signals.lexical
-        fused = signals.fused(settings)
-        order = np.argsort(-fused, kind="stable")[: max(k, SUGGESTIONS)]
-        ranked = [Match(self.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order]
+        scores = signals.ranked(settings)
+        order = np.argsort(-scores, kind="stable")[: max(k, SUGGESTIONS)]
+        ranked = [Match(self.entries[i], float(scores[i]), float(dense[i]), float(lexical[i])) for i in order]
         best_dense = float(dense.max()) if len(dense) else 0.0
         flag = self.triage.check(signals.text, signals.vector, best_dense, settings)
         text, truncated = signals.text, signals.truncated
+        confident = bool(ranked) and float(signals.fused(settings).max()) >= settings.min_score
         if flag is not None:
-            confident = [m for m in ranked[:k] if m.score >= settings.min_score]
-            return Result(text, truncated, "urgent", confident, flag)
-        if ranked and ranked[0].score >= settings.min_score:
+            return Result(text, truncated, "urgent", ranked[:k] if confident else [], flag)
+        if confident:
             return Result(text, truncated, "answered", ranked[:k])
         return Result(text, truncated, "no_answer", [], suggestions=ranked[:SUGGESTIONS])
 
-    def _dense_scores(self, vector: NDArray[np.float32]) -> NDArray[np.float32]:
-        """Per entry, the best cosine over its question and alternates."""
+    def _dense_scores(self, vectors: Any, vector: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Per entry, the best cosine over its question and alternates in `vectors` (a FAISS index)."""
         scores = np.full(len(self.entries), -np.inf, dtype=np.float32)
-        rows = min(self.index.vectors.ntotal, DENSE_CANDIDATE_ROWS)
+        rows = min(vectors.ntotal, DENSE_CANDIDATE_ROWS)
         if rows == 0:
             return np.zeros(len(self.entries), dtype=np.float32)
-        similarities, row_ids = self.index.vectors.search(vector.reshape(1, -1), rows)
+        similarities, row_ids = vectors.search(vector.reshape(1, -1), rows)
         valid = row_ids[0] >= 0
         np.maximum.at(scores, self._row_entry[row_ids[0][valid]], similarities[0][valid])
         # With a large index only the nearest rows are searched; an entry with none of its phrasings
@@ -151,4 +192,12 @@ def open_retriever(knowledge_dir: Path | None = None, index_dir: Path | None = N
     knowledge = load_knowledge(config.knowledge_dir(knowledge_dir))
     index = load_index(config.index_dir(index_dir))
     check_fresh(index, knowledge, config.model_name(knowledge.settings.model))
-    return Retriever(index, load_encoder(index.model), knowledge)
+    return make_retriever(index, knowledge)
+
+
+def make_retriever(
+    index: LoadedIndex, knowledge: KnowledgeBase, load_model: Callable[[str], Encoder] = load_encoder
+) -> Retriever:
+    """A retriever over `index` with the models that built it (so question and stored vectors match)."""
+    ranker = None if index.ranking_model is None else load_model(index.ranking_model)
+    return Retriever(index, load_model(index.manifest.model), knowledge, ranker)

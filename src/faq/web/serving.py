@@ -28,7 +28,7 @@ from faq.embedding import Encoder
 from faq.errors import FaqError, IndexCorruptError, IndexMissingError, IndexStaleError, KnowledgeError
 from faq.index import LoadedIndex, build_index, check_fresh, load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
-from faq.retrieval import Retriever
+from faq.retrieval import Retriever, make_retriever
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def _built_at(index: LoadedIndex) -> str:
 def _retriever(index: LoadedIndex, knowledge: KnowledgeBase, load_model: LoadModel) -> Retriever:
     # The index's own model, so query vectors always match the stored ones, even when the
     # configured model changed and the index is waiting for `faq build`.
-    return Retriever(index, load_model(index.model), knowledge)
+    return make_retriever(index, knowledge, load_model)
 
 
 def load_serving(
