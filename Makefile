@@ -48,4 +48,4 @@ screenshots: setup ## Regenerate docs/screenshots from the shipped knowledge
 	$(BIN)/python docs/screenshots/make_screenshots.py
 
 clean: ## Remove built artefacts (keeps the question log, index/questions.sqlite3)
-	rm -rf index/builds index/cache index/CURRENT .pytest_cache .mypy_cache .ruff_cache
+	rm -rf index/builds index/cache index/models index/CURRENT .pytest_cache .mypy_cache .ruff_cache

@@ -74,7 +74,8 @@ class Rebuilder:
             self._finish(
                 "done",
                 f"Rebuilt: {m.entry_count} entries, {report.encoded} texts embedded, {report.reused} reused, "
-                f"in {report.seconds:.1f}s.",
+                f"in {report.seconds:.1f}s"
+                + ("." if report.tuning_seconds is None else f", {report.tuning_seconds:.0f}s of it tuning the model."),
             )
 
     def _finish(self, state: Literal["done", "failed"], message: str) -> None:
