@@ -6,12 +6,17 @@ import json
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
+from faq.calibration import calibrate
+from faq.evaluation import case_signals, load_cases, run_cases, score
+from faq.index import load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
+from faq.retrieval import Retriever, make_retriever
 
 ROOT = Path(__file__).parent.parent
 REQUIRED = """
@@ -92,3 +97,29 @@ def test_public_eval_set_gate(tmp_path: Path, shipped_index: Path, faq: Callable
     kinds = [str(k) for k in (ROOT / "tests" / "data" / "eval.yaml").read_text().split("expect: ")[1:]]
     assert sum(k.startswith("urgent") for k in kinds) >= 25
     assert sum(k.startswith("no-answer") for k in kinds) >= 25
+
+
+def test_tuning_ranks_better_and_leaves_red_flags_and_refusals_alone(shipped_index: Path) -> None:
+    """The tuned model orders entries; the untuned one still decides urgent and no_answer, so with
+    the same settings those two outcomes are identical with and without the ranker."""
+    loaded = load_index(shipped_index)
+    knowledge = load_knowledge(ROOT / "knowledge")
+    tuned = make_retriever(loaded, knowledge)
+    assert tuned.ranker is not None
+    untuned = Retriever(replace(loaded, ranking_vectors=None), tuned.encoder, knowledge)
+    cases = load_cases(ROOT / "tests" / "data" / "eval.yaml", {e.id for e in knowledge.entries})
+    ranked = run_cases(tuned, case_signals(tuned, cases))
+    plain = run_cases(untuned, case_signals(untuned, cases))
+    assert [r.status for r in ranked] == [r.status for r in plain]
+    mrr_ranked, mrr_plain = score(cases, ranked).mrr, score(cases, plain).mrr
+    assert mrr_ranked is not None and mrr_plain is not None
+    assert mrr_ranked > mrr_plain + 0.03
+
+
+def test_calibrate_honours_the_no_answer_floor(shipped_index: Path) -> None:
+    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    cases = load_cases(ROOT / "tests" / "data" / "eval.yaml", {e.id for e in retriever.entries})
+    usual, strict = calibrate(retriever, cases), calibrate(retriever, cases, min_no_answer=0.95)
+    assert usual.metrics.no_answer_accuracy is not None and usual.metrics.no_answer_accuracy >= 0.9
+    assert strict.metrics.no_answer_accuracy is not None and strict.metrics.no_answer_accuracy >= 0.95
+    assert strict.settings.min_score > usual.settings.min_score
