@@ -140,10 +140,10 @@ def _groups(
     groups = []
     for members in _cluster(vectors):
         first = members[0]
-        fused = retriever.signals_for([texts[first]])[0].ranked(settings)
-        best = int(np.argmax(fused))
-        entry = retriever.entries[best]
-        group = Group(kind, [texts[i] for i in members], entry.id, entry.question, float(fused[best]))
+        signals = retriever.signals_for([texts[first]])[0]
+        entry = retriever.entries[int(np.argmax(signals.ranked(settings)))]
+        confidence = float(signals.fused(settings).max())  # what `min_score` is compared with
+        group = Group(kind, [texts[i] for i in members], entry.id, entry.question, confidence)
         group.suggestion = _suggest(group, settings.min_score)
         groups.append(group)
     return sorted(groups, key=lambda g: -g.count)
