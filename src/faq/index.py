@@ -281,9 +281,8 @@ def _prune(index_dir: Path, keep: str) -> None:
     for path in old:
         shutil.rmtree(path, ignore_errors=True)
     in_use = {name for p in done if p not in old if (name := _tuned_model_of(p))}
-    for name in _stored_models(index_dir) - in_use:
+    for name in prune_models(index_dir, keep=in_use):
         _cache_path(index_dir, str(index_dir / MODELS_FOLDER / name)).unlink(missing_ok=True)
-    prune_models(index_dir, keep=in_use)
 
 
 def _tuned_model_of(build: Path) -> str | None:
@@ -292,11 +291,6 @@ def _tuned_model_of(build: Path) -> str | None:
     except (OSError, ValueError):
         return None
     return name if isinstance(name, str) else None
-
-
-def _stored_models(index_dir: Path) -> set[str]:
-    folder = index_dir / MODELS_FOLDER
-    return {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")} if folder.is_dir() else set()
 
 
 def current_build(index_dir: Path) -> Path:

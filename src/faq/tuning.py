@@ -135,11 +135,14 @@ def _batch_loss(model: Any, batch: list[tuple[int, str]], positives: list[str]) 
     return cross_entropy(logits, torch.arange(len(batch)))
 
 
-def prune_models(index_dir: Path, keep: set[str]) -> None:
-    """Delete stored tuned models whose folder name is not in `keep` (models no build uses)."""
+def prune_models(index_dir: Path, keep: set[str]) -> list[str]:
+    """Delete stored tuned models whose folder name is not in `keep` (models no build uses); their names."""
     folder = index_dir / MODELS_FOLDER
     if not folder.is_dir():
-        return
+        return []
+    removed = []
     for path in folder.iterdir():
         if path.is_dir() and not path.name.startswith(".") and path.name not in keep:  # dot: being written
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
