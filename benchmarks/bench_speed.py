@@ -88,19 +88,21 @@ def core_query(knowledge: Path, index: Path, rounds: int) -> dict[str, Any]:
     """
     import torch
 
+    from faq.embedding import tokenizer_of
     from faq.retrieval import open_retriever
 
     retriever = open_retriever(knowledge, index)
     encoders = [retriever.encoder] + ([retriever.ranker] if retriever.ranker else [])
     models = [e._model for e in encoders]  # the very models the retriever uses
+    prepared = [(model, tokenizer_of(model)) for model in models]
     default_threads = torch.get_num_threads()
 
     def forward(text: str, threads: int) -> None:
         torch.set_num_threads(threads)
         try:
             with torch.inference_mode():
-                for model in models:
-                    model.forward((getattr(model, "preprocess", None) or model.tokenize)([text]))
+                for model, prepare in prepared:
+                    model.forward(prepare([text]))
         finally:
             torch.set_num_threads(default_threads)
 

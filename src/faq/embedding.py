@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -101,12 +101,17 @@ class Encoder:
         import torch
 
         model = self._model
-        prepare = getattr(model, "preprocess", None) or model.tokenize
         with torch.inference_mode():
-            features = prepare(texts)
+            features = tokenizer_of(model)(texts)
             embeddings = model.forward(features)["sentence_embedding"]
             embeddings = torch.nn.functional.normalize(embeddings.float(), p=2, dim=1)
         return np.asarray(embeddings.numpy(), dtype=np.float32)
+
+
+def tokenizer_of(model: Any) -> Callable[[list[str]], Any]:
+    """A SentenceTransformer's texts -> model-input function (`preprocess`, called `tokenize` before v6)."""
+    prepare: Callable[[list[str]], Any] = getattr(model, "preprocess", None) or model.tokenize
+    return prepare
 
 
 def load_sentence_transformer(path: str) -> Any:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faq.embedding import load_sentence_transformer, resolve_model
+from faq.embedding import load_sentence_transformer, resolve_model, tokenizer_of
 
 if TYPE_CHECKING:
     from faq.knowledge import KnowledgeBase
@@ -124,7 +124,7 @@ def _batch_loss(model: Any, batch: list[tuple[int, str]], positives: list[str]) 
     import torch
     from torch.nn.functional import cross_entropy, normalize
 
-    prepare = getattr(model, "preprocess", None) or model.tokenize
+    prepare = tokenizer_of(model)
     anchors = normalize(model(prepare([text for _, text in batch]))["sentence_embedding"], dim=1)
     targets = normalize(model(prepare(positives))["sentence_embedding"], dim=1)
     logits = anchors @ targets.T * SCALE
