@@ -37,10 +37,11 @@ def ask_json(shared_index: tuple[Path, Path], faq: Callable[..., Result]) -> Cal
 
 def test_json_contract(ask_json: Callable[[str], dict[str, Any]]) -> None:
     answer = ask_json("does dry needling hurt?")
-    assert set(answer) == {"question", "status", "answers", "red_flag"}
+    assert set(answer) == {"question", "status", "answers", "red_flag", "out_of_scope"}
     assert answer["question"] == "does dry needling hurt?"
     assert answer["status"] == "answered"
     assert answer["red_flag"] is None
+    assert answer["out_of_scope"] is None
     assert len(answer["answers"]) == 3
     top = answer["answers"][0]
     assert set(top) == {"id", "question", "score"}
@@ -96,7 +97,13 @@ def test_look_alike_does_not_fire(ask_json: Callable[[str], dict[str, Any]], que
 @pytest.mark.parametrize("question", ["asdfgh", "what are your parking rates", "recipe for banana bread", "???"])
 def test_no_answer(ask_json: Callable[[str], dict[str, Any]], question: str) -> None:
     answer = ask_json(question)
-    assert answer == {"question": question, "status": "no_answer", "answers": [], "red_flag": None}
+    assert answer == {
+        "question": question,
+        "status": "no_answer",
+        "answers": [],
+        "red_flag": None,
+        "out_of_scope": None,
+    }
 
 
 def test_exact_term_counts(retriever: Retriever) -> None:

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import Result
 
 from faq.calibration import calibrate
+from faq.embedding import Encoder
 from faq.evaluation import case_signals, load_cases, run_cases, score
 from faq.index import load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
@@ -72,14 +74,13 @@ def test_red_flags_cover_the_required_emergencies(shipped: KnowledgeBase) -> Non
     assert "urgent" in levels.values()
 
 
-# Regression gate for the public eval set. The issue's recall targets (recall@1 >= 0.90, recall@3 >=
-# 0.97) are not reached yet (0.872 and 0.917; see benchmarks/METHOD.md). Their floors sit a couple of
-# cases under today's figures, because tuning on another CPU may move a case or two, so any content
-# or ranking change that makes the assistant worse fails CI. No-answer accuracy, urgent recall and
-# false alarms are held to the issue's targets; they depend only on the untuned model.
+# The issue's targets on the public eval set, gated in CI with a freshly tuned model. Today's figures
+# (recall@1 0.928, recall@3 0.989) sit a few cases above the recall targets, so tuning on another CPU
+# moving a case or two does not fail CI; no-answer accuracy, urgent recall and false alarms depend only
+# on the untuned model.
 FLOORS = {
-    "--min-recall-at-1": "0.86",
-    "--min-recall-at-3": "0.90",
+    "--min-recall-at-1": "0.90",
+    "--min-recall-at-3": "0.97",
     "--min-no-answer-accuracy": "0.90",
     "--min-urgent-recall": "1.0",
     "--max-false-alarms": "2",
@@ -97,6 +98,17 @@ def test_public_eval_set_gate(tmp_path: Path, shipped_index: Path, faq: Callable
     kinds = [str(k) for k in (ROOT / "tests" / "data" / "eval.yaml").read_text().split("expect: ")[1:]]
     assert sum(k.startswith("urgent") for k in kinds) >= 25
     assert sum(k.startswith("no-answer") for k in kinds) >= 25
+
+
+def test_out_of_scope_examples_are_no_copies_of_eval_questions(shipped: KnowledgeBase, encoder: Encoder) -> None:
+    """The out-of-scope examples were written after the eval set, so any example within 0.85 cosine of
+    an eval question was removed (a copy would make the no-answer figure meaningless). Keep it so."""
+    questions = [c.question for c in load_cases(ROOT / "tests" / "data" / "eval.yaml", {e.id for e in shipped.entries})]
+    examples = [x for t in shipped.out_of_scope for x in t.examples]
+    assert len(examples) >= 300
+    similarity = encoder.encode(examples) @ encoder.encode(questions).T
+    worst = np.unravel_index(int(similarity.argmax()), similarity.shape)
+    assert similarity.max() < 0.85, (examples[worst[0]], questions[worst[1]])
 
 
 def test_tuning_ranks_better_and_leaves_red_flags_and_refusals_alone(shipped_index: Path) -> None:
@@ -123,3 +135,22 @@ def test_calibrate_honours_the_no_answer_floor(shipped_index: Path) -> None:
     assert usual.metrics.no_answer_accuracy is not None and usual.metrics.no_answer_accuracy >= 0.9
     assert strict.metrics.no_answer_accuracy is not None and strict.metrics.no_answer_accuracy >= 0.95
     assert strict.settings.min_score > usual.settings.min_score
+
+
+# The two blind-written sets (see their headers): regression floors a few cases under today's figures,
+# so a change that makes the assistant worse on questions nobody tuned for fails CI.
+BLIND_FLOORS = {
+    "dev-2026-11-26.yaml": {"recall_at_1": 0.89, "recall_at_3": 0.94, "no_answer_accuracy": 0.88},
+    "blind-2026-11-26.yaml": {"recall_at_1": 0.87, "recall_at_3": 0.92, "no_answer_accuracy": 0.75},
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
+def test_blind_sets_do_not_regress(name: str, shipped_index: Path) -> None:
+    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    cases = load_cases(ROOT / "tests" / "data" / name, {e.id for e in retriever.entries})
+    metrics = score(cases, run_cases(retriever, case_signals(retriever, cases))).to_json()
+    for figure, floor in BLIND_FLOORS[name].items():
+        assert metrics[figure] >= floor, (figure, metrics[figure])
+    assert metrics["urgent_recall"] == 1.0
+    assert metrics["false_alarms"] <= 3

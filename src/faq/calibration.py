@@ -5,12 +5,13 @@ The objective, in order of priority:
    maximum, with the fewest false alarms. Missing an emergency is the worst outcome.
 2. Off-topic questions: no-answer accuracy of at least `min_no_answer` (0.9 unless chosen), because
    a vetted answer to a question it does not answer misleads a patient more than an honest "I don't
-   have an answer to that" with the closest topics offered. When no setting reaches it, the best
-   balanced accuracy wins anyway and the figures show the shortfall.
-3. Answers: among those, the `lexical_weight` and `min_score` that maximise balanced accuracy, the
-   mean of (answerable questions answered with the right entry first) and (no-answer questions
-   refused). Ties go to the better MRR, then to the middle of the best threshold range, which is
-   the choice least sensitive to small changes in the knowledge.
+   have an answer to that" with the closest topics offered. That floor is the clinic's stated
+   tolerance; refusing more than it asks would turn away answerable questions for nothing.
+3. Answers: among the settings that meet the floor, the `lexical_weight` and `min_score` that answer
+   the most answerable questions with the right entry first. Ties go to the better MRR, then to the
+   middle of the best threshold range, which is the choice least sensitive to small changes in the
+   knowledge. When no setting meets the floor, the best balanced accuracy (the mean of the two
+   accuracies) wins instead, and the figures show the shortfall.
 """
 
 from __future__ import annotations
@@ -41,12 +42,16 @@ class Calibration:
     balanced_accuracy: float
 
 
-def _balanced_accuracy(cases: list[Case], metrics: Metrics) -> float:
+def _answer_accuracy(cases: list[Case], metrics: Metrics) -> float:
+    """The share of answerable questions answered with the right entry first."""
     answerable = sum(c.kind not in (NO_ANSWER, URGENT) for c in cases)
     wrong_answers = sum(1 for f in metrics.failures if f.expected[0] not in (NO_ANSWER, URGENT))
-    answer_accuracy = 1 - wrong_answers / answerable if answerable else 1.0
-    parts = [answer_accuracy] + ([metrics.no_answer_accuracy] if metrics.no_answer_accuracy is not None else [])
-    return float(np.mean(parts))
+    return 1 - wrong_answers / answerable if answerable else 1.0
+
+
+def _balanced_accuracy(cases: list[Case], metrics: Metrics) -> float:
+    no_answer = [metrics.no_answer_accuracy] if metrics.no_answer_accuracy is not None else []
+    return float(np.mean([_answer_accuracy(cases, metrics), *no_answer]))
 
 
 def _best_red_flag_settings(
@@ -75,7 +80,8 @@ def calibrate(retriever: Retriever, cases: list[Case], min_no_answer: float = MI
             candidate = base.model_copy(update={"lexical_weight": weight, "min_score": threshold})
             metrics = score(cases, run_cases(retriever, signals, candidate))
             refuses_enough = (metrics.no_answer_accuracy or 0.0) >= min_no_answer - 1e-9
-            key = (refuses_enough, round(_balanced_accuracy(cases, metrics), 6), round(metrics.mrr or 0.0, 6))
+            accuracy = _answer_accuracy(cases, metrics) if refuses_enough else _balanced_accuracy(cases, metrics)
+            key = (refuses_enough, round(accuracy, 6), round(metrics.mrr or 0.0, 6))
             if best_key is None or key > best_key:
                 best_key, plateau = key, [candidate]
             elif key == best_key and candidate.lexical_weight == plateau[0].lexical_weight:

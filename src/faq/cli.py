@@ -86,7 +86,8 @@ def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, n
     """Check the knowledge files and list every problem as file:line: problem — fix.
 
     Checks the schema, duplicate ids, unknown `related` ids, missing sources, overdue reviews and
-    collisions (an alternate the model places nearer another entry than its own). Exits 1 on errors.
+    collisions (an alternate the model places nearer another entry, or an out-of-scope example, than
+    its own entry; an out-of-scope example very close to an entry's phrasing). Exits 1 on errors.
     """
     from faq.knowledge import load_knowledge
     from faq.validation import overdue_reviews
@@ -106,7 +107,8 @@ def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, n
     if errors:
         raise KnowledgeError(errors)
     checked = "" if no_collisions else ", no collisions"
-    click.echo(f"OK: {len(kb.entries)} entries, {len(kb.red_flags)} red flags{checked}.")
+    topics = f", {len(kb.out_of_scope)} out-of-scope topics" if kb.out_of_scope else ""
+    click.echo(f"OK: {len(kb.entries)} entries, {len(kb.red_flags)} red flags{topics}{checked}.")
 
 
 @cli.command()
@@ -256,8 +258,8 @@ def calibrate(
     """Choose the no-answer threshold, hybrid weight and red-flag threshold from EVAL_FILE.
 
     Keeps urgent recall at its best with the fewest false alarms, then refuses at least
-    --min-no-answer-accuracy of the no-answer cases, then maximises balanced accuracy (right answer
-    first, and refusals where no answer exists). Writes knowledge/settings.yaml.
+    --min-no-answer-accuracy of the no-answer cases, then answers the most answerable cases with
+    the right entry first. Writes knowledge/settings.yaml.
     """
     from faq.calibration import calibrate as choose_settings
     from faq.calibration import write_settings

@@ -3,7 +3,8 @@
 Layout of the index folder::
 
     CURRENT                  name of the build in use (replaced atomically, last step of a build)
-    builds/<build>/          vectors.faiss, rows.json, red_flags.npy, knowledge.json, manifest.json
+    builds/<build>/          vectors.faiss, rows.json, red_flags.npy, out_of_scope.npy, knowledge.json,
+                             manifest.json
     cache/<model>.npz        embeddings by text fingerprint, so unchanged texts are never re-encoded
     models/tuned-<hash>/     the model tuned on the phrasings, when settings.yaml asks for tuning;
                              its vectors are builds/<build>/ranking.faiss
@@ -31,7 +32,7 @@ import numpy as np
 
 from faq.errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from faq.knowledge import KnowledgeBase
-from faq.schema import Clinic, Entry, RedFlag, Settings
+from faq.schema import Clinic, Entry, OutOfScopeTopic, RedFlag, Settings
 from faq.tuning import MODELS_FOLDER, ensure_tuned, prune_models, tuned_name
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     from faq.embedding import Encoder
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"
 RANKING_FILE = "ranking.faiss"
 KEEP_BUILDS = 2
@@ -94,6 +95,8 @@ class LoadedIndex:
     row_entry_ids: list[str]
     red_flag_vectors: NDArray[np.float32]
     red_flag_rows: list[str]
+    out_of_scope_vectors: NDArray[np.float32]
+    out_of_scope_rows: list[str]
     knowledge: KnowledgeBase
     path: Path
 
@@ -190,13 +193,14 @@ def _snapshot(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "entries": [e.model_dump(mode="json") for e in kb.entries],
         "red_flags": [r.model_dump(mode="json") for r in kb.red_flags],
+        "out_of_scope": [t.model_dump(mode="json") for t in kb.out_of_scope],
         "clinic": kb.clinic.model_dump(mode="json"),
         "settings": kb.settings.model_dump(mode="json"),
     }
 
 
 def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progress: bool = False) -> BuildReport:
-    """Embed every entry's phrasings and every red-flag example, and install the result atomically.
+    """Embed every entry's phrasings and every red-flag and out-of-scope example; install the result atomically.
 
     When settings.yaml turns tuning on, the phrasings are also embedded with a copy of `encoder`
     tuned on them (stored under models/, reused while the phrasings are unchanged), for ranking.
@@ -207,8 +211,10 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     row_ids, texts = _rows(kb)
     flag_rows = [f.id for f in kb.red_flags for _ in f.examples]
     flag_texts = [x for f in kb.red_flags for x in f.examples]
-    vectors, encoded = _embed_cached(index_dir, encoder, texts + flag_texts, progress)
-    entry_vectors, flag_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    topic_rows = [t.id for t in kb.out_of_scope for _ in t.examples]
+    topic_texts = [x for t in kb.out_of_scope for x in t.examples]
+    vectors, encoded = _embed_cached(index_dir, encoder, texts + flag_texts + topic_texts, progress)
+    entry_vectors, flag_vectors, topic_vectors = np.split(vectors, [len(texts), len(texts) + len(flag_texts)])
     tuned, ranking_vectors = None, None
     if kb.settings.tune_epochs:
         from faq.embedding import load_encoder
@@ -240,7 +246,9 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
             ranking_index = make_vector_index(ranking_vectors, manifest.vector_index)
             faiss.write_index(ranking_index, str(staging / RANKING_FILE))
         np.save(staging / "red_flags.npy", flag_vectors)
-        (staging / "rows.json").write_text(json.dumps({"entries": row_ids, "red_flags": flag_rows}))
+        np.save(staging / "out_of_scope.npy", topic_vectors)
+        rows = {"entries": row_ids, "red_flags": flag_rows, "out_of_scope": topic_rows}
+        (staging / "rows.json").write_text(json.dumps(rows))
         (staging / "knowledge.json").write_text(json.dumps(_snapshot(kb), ensure_ascii=False))
         (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n")
         final = builds / staging.name.lstrip(".")
@@ -251,7 +259,7 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     _write_atomically(index_dir / CURRENT_FILE, lambda tmp: Path(tmp).write_text(final.name + "\n"))
     _prune(index_dir, keep=final.name)
     seconds = time.perf_counter() - started
-    total = len(texts) + len(flag_texts) + (len(texts) if tuned else 0)
+    total = len(texts) + len(flag_texts) + len(topic_texts) + (len(texts) if tuned else 0)
     return BuildReport(final, manifest, encoded, total - encoded, seconds, None if tuned is None else tuned.seconds)
 
 
@@ -304,6 +312,10 @@ def current_build(index_dir: Path) -> Path:
     return path
 
 
+def _unreadable(index_dir: Path, err: Exception) -> IndexCorruptError:
+    return IndexCorruptError(f"the index in {index_dir}/ cannot be read ({type(err).__name__}) — {FIX}")
+
+
 def load_index(index_dir: Path) -> LoadedIndex:
     """Read the current build; IndexMissingError or IndexCorruptError with the fix when it can't be used."""
     import faiss
@@ -311,25 +323,46 @@ def load_index(index_dir: Path) -> LoadedIndex:
     path = current_build(index_dir)
     try:
         manifest = Manifest(**json.loads((path / "manifest.json").read_text()))
+    except Exception as err:  # any unreadable or inconsistent file means the same thing to the user
+        raise _unreadable(index_dir, err) from err
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexCorruptError(f"the index in {index_dir}/ was built by another version of faq — {FIX}")
+    try:
         rows = json.loads((path / "rows.json").read_text())
         snapshot = json.loads((path / "knowledge.json").read_text())
         vectors = faiss.read_index(str(path / "vectors.faiss"))
         flag_vectors = np.load(path / "red_flags.npy", allow_pickle=False)
+        topic_vectors = np.load(path / "out_of_scope.npy", allow_pickle=False)
         ranking = None if manifest.tuned_model is None else faiss.read_index(str(path / RANKING_FILE))
         knowledge = KnowledgeBase(
             entries=[Entry.model_validate(e) for e in snapshot["entries"]],
             red_flags=[RedFlag.model_validate(r) for r in snapshot["red_flags"]],
             clinic=Clinic.model_validate(snapshot["clinic"]),
             settings=Settings.model_validate(snapshot["settings"]),
+            out_of_scope=[OutOfScopeTopic.model_validate(t) for t in snapshot["out_of_scope"]],
         )
     except Exception as err:  # any unreadable or inconsistent file means the same thing to the user
-        raise IndexCorruptError(f"the index in {index_dir}/ cannot be read ({type(err).__name__}) — {FIX}") from err
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexCorruptError(f"the index in {index_dir}/ was built by another version of faq — {FIX}")
-    counts_differ = vectors.ntotal != len(rows["entries"]) or len(flag_vectors) != len(rows["red_flags"])
-    if counts_differ or (ranking is not None and ranking.ntotal != vectors.ntotal):
+        raise _unreadable(index_dir, err) from err
+    counts_differ = (
+        vectors.ntotal != len(rows["entries"])
+        or len(flag_vectors) != len(rows["red_flags"])
+        or len(topic_vectors) != len(rows["out_of_scope"])
+        or (ranking is not None and ranking.ntotal != vectors.ntotal)
+    )
+    if counts_differ:
         raise IndexCorruptError(f"the index in {index_dir}/ is damaged (row counts differ) — {FIX}")
-    return LoadedIndex(manifest, vectors, rows["entries"], flag_vectors, rows["red_flags"], knowledge, path, ranking)
+    return LoadedIndex(
+        manifest,
+        vectors,
+        rows["entries"],
+        flag_vectors,
+        rows["red_flags"],
+        topic_vectors,
+        rows["out_of_scope"],
+        knowledge,
+        path,
+        ranking,
+    )
 
 
 def check_fresh(index: LoadedIndex, kb: KnowledgeBase, model: str) -> None:

@@ -13,16 +13,17 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from faq.errors import KnowledgeError, Problem
-from faq.schema import Clinic, Entry, RedFlag, Settings
+from faq.schema import Clinic, Entry, OutOfScopeTopic, RedFlag, Settings
 from faq.yamlfile import Location, YamlDocument, read_yaml
 
 CLINIC_FILE = "clinic.yaml"
 RED_FLAGS_FILE = "red_flags.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 SETTINGS_FILE = "settings.yaml"
-SPECIAL_FILES = frozenset({CLINIC_FILE, RED_FLAGS_FILE, SETTINGS_FILE})
+SPECIAL_FILES = frozenset({CLINIC_FILE, RED_FLAGS_FILE, OUT_OF_SCOPE_FILE, SETTINGS_FILE})
 
 Model = TypeVar("Model", bound=BaseModel)
-Item = TypeVar("Item", Entry, RedFlag)
+Item = TypeVar("Item", Entry, RedFlag, OutOfScopeTopic)
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,13 @@ class Origin:
 
 @dataclass
 class KnowledgeBase:
-    """Everything staff wrote, validated: entries, red flags, clinic details and settings."""
+    """Everything staff wrote, validated: entries, red flags, out-of-scope topics, clinic details and settings."""
 
     entries: list[Entry]
     red_flags: list[RedFlag]
     clinic: Clinic
     settings: Settings
+    out_of_scope: list[OutOfScopeTopic] = field(default_factory=list)
     origins: dict[str, Origin] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -60,10 +62,11 @@ class KnowledgeBase:
         raise KeyError(entry_id)
 
     def content_hash(self) -> str:
-        """A fingerprint of what the index is built from: entries, red flags and clinic details."""
+        """A fingerprint of what the index is built from: entries, red flags, topics and clinic details."""
         payload = {
             "entries": [e.model_dump(mode="json") for e in self.entries],
             "red_flags": [r.model_dump(mode="json") for r in self.red_flags],
+            "out_of_scope": [t.model_dump(mode="json") for t in self.out_of_scope],
             "clinic": self.clinic.model_dump(mode="json"),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -78,6 +81,10 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
     problems: list[Problem] = []
     entries, origins = _load_entries(folder, problems)
     red_flags = _load_list(folder / RED_FLAGS_FILE, folder, RedFlag, problems, origins)
+    out_of_scope_file = folder / OUT_OF_SCOPE_FILE
+    out_of_scope = (
+        _load_list(out_of_scope_file, folder, OutOfScopeTopic, problems, origins) if out_of_scope_file.exists() else []
+    )
     clinic = _load_mapping(folder / CLINIC_FILE, folder, Clinic, problems, required=True)
     settings = _load_mapping(folder / SETTINGS_FILE, folder, Settings, problems, required=False)
     _check_related(entries, origins, problems)
@@ -89,6 +96,7 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         red_flags=red_flags,
         clinic=clinic,
         settings=settings or Settings(),
+        out_of_scope=out_of_scope,
         origins=origins,
         warnings=[p for p in problems if p.warning],
     )

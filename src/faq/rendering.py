@@ -5,16 +5,23 @@ from __future__ import annotations
 from faq.evaluation import Metrics
 from faq.report import Report
 from faq.retrieval import Result
-from faq.schema import Clinic, Entry, RedFlag
+from faq.schema import Clinic, Entry, OutOfScopeTopic, RedFlag
 
 RULE = "─" * 60
 
 
+def _with_clinic_details(text: str, clinic: Clinic) -> str:
+    return text.format(emergency_number=clinic.emergency_number, clinic_name=clinic.name, clinic_phone=clinic.phone)
+
+
 def care_card(flag: RedFlag, clinic: Clinic) -> str:
     """The red flag's care text with the clinic's numbers filled in."""
-    return flag.care.format(
-        emergency_number=clinic.emergency_number, clinic_name=clinic.name, clinic_phone=clinic.phone
-    )
+    return _with_clinic_details(flag.care, clinic)
+
+
+def no_answer_text(topic: OutOfScopeTopic | None, clinic: Clinic) -> str:
+    """What a patient reads instead of an answer: the out-of-scope topic's reply, or the clinic's no-answer text."""
+    return clinic.no_answer if topic is None else _with_clinic_details(topic.reply, clinic)
 
 
 def _entry_block(entry: Entry, score: float) -> str:
@@ -41,7 +48,8 @@ def render_result(result: Result, clinic: Clinic) -> str:
                 "Also related:\n" + "\n".join(f"  - {m.entry.question}  [{m.entry.id}, {m.score:.2f}]" for m in others)
             )
     elif result.status == "no_answer":
-        parts.append(clinic.no_answer.strip())
+        topic = None if result.out_of_scope is None else result.out_of_scope.topic
+        parts.append(no_answer_text(topic, clinic).strip())
         if result.suggestions:
             parts.append(
                 "Closest topics:\n" + "\n".join(f"  - {m.entry.question}  [{m.entry.id}]" for m in result.suggestions)

@@ -1,4 +1,4 @@
-"""Answering a question: clean it, check red flags, rank entries by fused dense + BM25 score.
+"""Answering a question: clean it, check red flags and out-of-scope topics, rank entries by fused dense + BM25 score.
 
 With tuning on (settings.yaml `tune_epochs`), two models score each question. The configured model
 decides *whether* to answer (its scores separate off-topic questions best) and feeds red-flag
@@ -24,6 +24,7 @@ from faq.index import LoadedIndex, check_fresh, load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
 from faq.lexical import LexicalIndex
 from faq.schema import Entry, Settings
+from faq.scope import Scope, ScopeHit
 from faq.text import clean_question
 from faq.triage import RedFlagHit, Triage
 
@@ -55,10 +56,12 @@ class Result:
     matches: list[Match]
     red_flag: RedFlagHit | None = None
     suggestions: list[Match] = field(default_factory=list)
+    out_of_scope: ScopeHit | None = None
+    """The out-of-scope topic a no_answer question belongs to, when there is one (its reply is shown)."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of `faq ask --json`."""
-        flag = self.red_flag
+        flag, topic = self.red_flag, self.out_of_scope
         return {
             "question": self.question,
             "status": self.status,
@@ -66,6 +69,7 @@ class Result:
                 {"id": m.entry.id, "question": m.entry.question, "score": round(m.score, 4)} for m in self.matches
             ],
             "red_flag": None if flag is None else {"id": flag.flag.id, "level": flag.flag.level},
+            "out_of_scope": None if topic is None else {"id": topic.topic.id, "title": topic.topic.title},
         }
 
 
@@ -116,6 +120,7 @@ class Retriever:
         documents = [" ".join([*e.phrasings(), *e.tags]) for e in self.entries]
         self.lexical = LexicalIndex(documents)
         self.triage = Triage(knowledge.red_flags, index.red_flag_vectors, index.red_flag_rows)
+        self.scope = Scope(knowledge.out_of_scope, index.out_of_scope_vectors, index.out_of_scope_rows)
 
     @property
     def settings(self) -> Settings:
@@ -155,8 +160,9 @@ class Retriever:
     def decide(self, signals: Signals, k: int, settings: Settings) -> Result:
         """Triage first, then decide between answered and no_answer, and rank.
 
-        A match's `score` is the fused score that ranked it; whether to answer at all depends on the
-        best `fused` score (the same thing when tuning is off), compared with `min_score`.
+        A match's `score` is the fused score that ranked it. The question is answered when the best
+        `fused` score (the same thing when tuning is off) reaches `min_score` and no out-of-scope
+        example is nearer than every FAQ phrasing.
         """
         dense, lexical = signals.dense, signals.lexical
         scores = signals.ranked(settings)
@@ -168,9 +174,10 @@ class Retriever:
         confident = bool(ranked) and float(signals.fused(settings).max()) >= settings.min_score
         if flag is not None:
             return Result(text, truncated, "urgent", ranked[:k] if confident else [], flag)
-        if confident:
+        declined = self.scope.check(signals.vector, best_dense, settings)
+        if confident and declined is None:
             return Result(text, truncated, "answered", ranked[:k])
-        return Result(text, truncated, "no_answer", [], suggestions=ranked[:SUGGESTIONS])
+        return Result(text, truncated, "no_answer", [], suggestions=ranked[:SUGGESTIONS], out_of_scope=declined)
 
     def _dense_scores(self, vectors: Any, vector: NDArray[np.float32]) -> NDArray[np.float32]:
         """Per entry, the best cosine over its question and alternates in `vectors` (a FAISS index)."""

@@ -1,4 +1,4 @@
-"""What staff write in `knowledge/`: the shape of entries, red flags, clinic details and settings."""
+"""What staff write in `knowledge/`: entries, red flags, out-of-scope topics, clinic details and settings."""
 
 from __future__ import annotations
 
@@ -92,6 +92,19 @@ class RedFlag(_Strict):
     care: Annotated[Text, AfterValidator(_known_placeholders)]
 
 
+class OutOfScopeTopic(_Strict):
+    """A kind of question the FAQ deliberately does not answer, with the reply shown instead.
+
+    A question nearer to one of its examples than to every FAQ phrasing gets `reply` and no answer,
+    so "what are the side effects of gabapentin?" is not answered with the dry-needling side-effects entry.
+    """
+
+    id: EntryId
+    title: Text
+    reply: Annotated[Text, AfterValidator(_known_placeholders)]
+    examples: list[Text] = Field(min_length=1)
+
+
 class Clinic(_Strict):
     """The clinic's details, used in answers, the disclaimer and the care cards."""
 
@@ -117,5 +130,8 @@ class Settings(_Strict):
     lexical_weight: float = Field(default=0.3, ge=0.0, le=1.0)
     red_flag_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
     red_flag_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
+    out_of_scope_margin: float = Field(
+        default=0.0, ge=-1.0, le=1.0, description="decline when an out-of-scope example is this much nearer"
+    )
     top_k: int = Field(default=3, ge=1, le=20)
     tune_epochs: int = Field(default=0, ge=0, le=20, description="passes of tuning on the phrasings; 0 = off")

@@ -11,14 +11,21 @@ from faq.embedding import Encoder
 from faq.errors import Problem
 from faq.knowledge import KnowledgeBase
 
+EXAMPLE_MAX_SIMILARITY = 0.8
+"""An out-of-scope example this similar to an entry's phrasing is reported. The closest legitimate
+examples in the shipped knowledge sit near 0.75 ("where is the clinic located" to "how do i contact
+the clinic"); a reworded entry question sits above 0.85."""
+
 
 @dataclass(frozen=True)
 class Collision:
-    """An alternate of `entry_id` that the model places nearer to a phrasing of `other_id`."""
+    """A phrasing of `owner_id` (an entry's alternate or an out-of-scope example) that the model
+    places nearer to a phrasing of `other_id` than to every other phrasing of its own."""
 
-    entry_id: str
+    owner_id: str
+    field: str
     position: int
-    alternate: str
+    phrasing: str
     other_id: str
     other_phrasing: str
     similarity_other: float
@@ -39,46 +46,58 @@ def overdue_reviews(kb: KnowledgeBase, today: dt.date, *, strict: bool) -> list[
 
 
 def find_collisions(kb: KnowledgeBase, encoder: Encoder) -> list[Collision]:
-    """Alternates whose nearest other phrasing belongs to a different entry than their own."""
-    owners = [e.id for e in kb.entries for _ in e.phrasings()]
-    positions = [i - 1 for e in kb.entries for i in range(len(e.phrasings()))]
-    texts = [p for e in kb.entries for p in e.phrasings()]
-    vectors = encoder.encode(texts)
+    """Phrasings the model confuses across owners.
+
+    - An entry's alternate whose nearest phrasing (another entry's, or an out-of-scope example) is
+      nearer than every other phrasing of its own entry.
+    - An out-of-scope example within EXAMPLE_MAX_SIMILARITY of an entry's phrasing: it likely asks
+      what that entry answers, and would turn such questions away. (Examples are not compared with
+      their own topic: a topic such as chit-chat is meant to be varied.)
+    """
+    rows = [(e.id, "alternates", i - 1, p) for e in kb.entries for i, p in enumerate(e.phrasings())]
+    entry_rows = len(rows)
+    rows += [(t.id, "examples", i, x) for t in kb.out_of_scope for i, x in enumerate(t.examples)]
+    owners = np.array([owner for owner, _, _, _ in rows])
+    vectors = encoder.encode([text for _, _, _, text in rows])
     similarity = vectors @ vectors.T
     np.fill_diagonal(similarity, -np.inf)
-    owner_array = np.array(owners)
     collisions = []
-    for row, owner in enumerate(owners):
-        if positions[row] < 0:  # the canonical question itself
-            continue
-        own = similarity[row][owner_array == owner].max()
-        others = np.where(owner_array != owner, similarity[row], -np.inf)
+    for row, (owner, field, position, text) in enumerate(rows):
+        if row < entry_rows:
+            own = similarity[row][owners == owner].max()
+            others = np.where(owners != owner, similarity[row], -np.inf)
+        else:
+            own = EXAMPLE_MAX_SIMILARITY
+            others = np.concatenate([similarity[row][:entry_rows], np.full(len(rows) - entry_rows, -np.inf)])
         nearest = int(others.argmax())
-        if others[nearest] > own:
+        if position >= 0 and others[nearest] > own:
+            other_id, _, _, other_text = rows[nearest]
             collisions.append(
-                Collision(
-                    owner,
-                    positions[row],
-                    texts[row],
-                    owners[nearest],
-                    texts[nearest],
-                    float(others[nearest]),
-                    float(own),
-                )
+                Collision(owner, field, position, text, other_id, other_text, float(others[nearest]), float(own))
             )
     return collisions
 
 
 def collision_problems(kb: KnowledgeBase, collisions: list[Collision]) -> list[Problem]:
-    """Collisions as problems naming both entries, the similarity and the fix."""
+    """Collisions as problems naming both sides, the similarity and the fix."""
     problems = []
     for c in collisions:
-        origin = kb.origins[c.entry_id]
-        message = (
-            f'alternate "{c.alternate}" of `{c.entry_id}` is closer to `{c.other_id}` '
-            f'("{c.other_phrasing}", similarity {c.similarity_other:.2f}) '
-            f"than to its own entry ({c.similarity_own:.2f})"
-        )
-        fix = f"reword it, move it to `{c.other_id}`, or add a closer alternate to `{c.entry_id}`"
-        problems.append(Problem(origin.file, origin.line_of("alternates", c.position), message, fix))
+        origin = kb.origins[c.owner_id]
+        if c.field == "examples":
+            message = (
+                f'out-of-scope example "{c.phrasing}" of `{c.owner_id}` is very close to `{c.other_id}` '
+                f'("{c.other_phrasing}", similarity {c.similarity_other:.2f}): questions like it would be turned away'
+            )
+            fix = f"remove it if `{c.other_id}` answers it, or reword it so it is clearly about something else"
+        else:
+            message = (
+                f'alternate "{c.phrasing}" of `{c.owner_id}` is closer to `{c.other_id}` '
+                f'("{c.other_phrasing}", similarity {c.similarity_other:.2f}) '
+                f"than to its own entry ({c.similarity_own:.2f})"
+            )
+            if any(t.id == c.other_id for t in kb.out_of_scope):
+                fix = f"reword it, or remove the example it resembles from out-of-scope topic `{c.other_id}`"
+            else:
+                fix = f"reword it, move it to `{c.other_id}`, or add a closer alternate to `{c.owner_id}`"
+        problems.append(Problem(origin.file, origin.line_of(c.field, c.position), message, fix))
     return problems

@@ -11,7 +11,7 @@ from typing import Literal
 
 from faq.knowledge import KnowledgeBase
 from faq.retrieval import Match, Result
-from faq.schema import Entry, RedFlag
+from faq.schema import Entry, OutOfScopeTopic, RedFlag
 
 DID_YOU_MEAN_GAP = 0.03
 """Top fused scores closer than this are too close to call, so the patient picks instead of us guessing.
@@ -41,6 +41,8 @@ class Turn:
     answer: Entry | None = None
     choices: list[Entry] = field(default_factory=list)
     suggestions: list[Entry] = field(default_factory=list)
+    declined: OutOfScopeTopic | None = None
+    """For a no_answer: the out-of-scope topic the question belongs to, whose reply is shown."""
     log_id: int | None = None
     """The question's row in the question log, so a rating can be attached to it."""
 
@@ -65,7 +67,8 @@ def turn_from_result(turn_id: int, result: Result, min_score: float) -> Turn:
             return Turn(turn_id, result.question, "choices", result.truncated, choices=close)
         return Turn(turn_id, result.question, "answer", result.truncated, answer=top)
     suggestions = [m.entry for m in result.suggestions]
-    return Turn(turn_id, result.question, "no_answer", result.truncated, suggestions=suggestions)
+    declined = None if result.out_of_scope is None else result.out_of_scope.topic
+    return Turn(turn_id, result.question, "no_answer", result.truncated, suggestions=suggestions, declined=declined)
 
 
 def turn_for_entry(turn_id: int, entry: Entry) -> Turn:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from faq.knowledge import KnowledgeBase
-from faq.rendering import care_card
+from faq.rendering import care_card, no_answer_text
 from faq.schema import Clinic, Entry, RedFlag
 from faq.web.conversation import Turn, related_entries
 from faq.web.feedback import record_feedback, recorded
@@ -122,9 +122,10 @@ def draw_choices(turn: Turn, open_entry: OpenEntry) -> None:
 
 
 def draw_no_answer(turn: Turn, clinic: Clinic, open_entry: OpenEntry) -> None:
-    """No vetted answer: say so kindly, offer the closest topics and the clinic's phone and booking link."""
+    """No vetted answer: say so kindly (with the out-of-scope topic's reply when there is one), offer the
+    closest topics and the clinic's phone and booking link."""
     with st.container(key=f"noanswer-{turn.id}"):
-        st.markdown(staff_markdown(clinic.no_answer))
+        st.markdown(staff_markdown(no_answer_text(turn.declined, clinic)))
         if turn.suggestions:
             st.markdown("**The closest topics I can help with:**")
             topic_buttons(turn.suggestions, f"suggest-{turn.id}", open_entry)
