@@ -5,12 +5,16 @@ Questions and the ids they reach come from the sample knowledge in tests/data/kb
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+from faq.embedding import Encoder
+from faq.index import build_index
+from faq.knowledge import load_knowledge
 from faq.questionlog import QuestionLog, database_url
 from faq.web.replies import TRUNCATED_NOTE
 
@@ -237,3 +241,18 @@ def test_knowledge_fixed_while_running_is_picked_up(built: Path, knowledge: Path
     assert not has_staff_notice(start())
     ask(app, "does it hurt??")  # the first session keeps working throughout
     assert block(app, "answer-1") is not None
+
+
+def test_out_of_scope_question_gets_its_topics_reply_and_the_contact_buttons(
+    knowledge: Path, tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(Path(__file__).parent / "data" / "out_of_scope_sample.yaml", knowledge / "out_of_scope.yaml")
+    build_index(load_knowledge(knowledge), tmp_path / "index", encoder)
+    monkeypatch.setenv("FAQ_KNOWLEDGE", str(knowledge))
+    monkeypatch.setenv("FAQ_INDEX", str(tmp_path / "index"))
+    reply = block(ask(start(), "is it dangerous to take too much ibuprofen"), "noanswer-1")
+    assert (
+        reply.markdown[0].value
+        == "I can't give advice about medicines. Your pharmacist can help, or call (555) 000-1111."
+    )
+    assert {b.proto.url for b in reply.get("link_button")} == {"tel:5550001111", "https://test-clinic.example/book"}

@@ -16,18 +16,7 @@ from faq.errors import IndexCorruptError, KnowledgeError
 from faq.index import build_index, load_index
 from faq.knowledge import load_knowledge
 
-TOPICS = """\
-# Kinds of question the sample FAQ does not answer.
-- id: medicines
-  title: Medicines
-  reply: >
-    I can't give advice about medicines. Your pharmacist can help, or call {clinic_phone}.
-  examples:
-    - how much ibuprofen can i take
-    - is tramadol addictive
-    - is it ok to take melatonin every night
-    - can i take tylenol with my blood pressure pills
-"""
+TOPICS = (Path(__file__).parent / "data" / "out_of_scope_sample.yaml").read_text()
 
 
 SETTINGS = "min_score: 0.3\n"
