@@ -84,6 +84,9 @@ def test_identifiers_are_replaced(text: str, expected: str) -> None:
         ("last 4 of my social is 4821", "last 4 of my social is [NUMBER]"),
         ("Rua das Flores 45, apto 302", "[ADDRESS]"),
         ("I'm the head pastry chef at Flour Bakery, sore wrists", "I'm the [JOB] at [PLACE], sore wrists"),
+        # found on a held-out set of my own
+        ("dob 1979/02/02", "dob [DATE]"),
+        ("send it to 220 e 14th st", "send it to [ADDRESS]"),
     ],
 )
 def test_red_team_misses_are_replaced(text: str, expected: str) -> None:
@@ -103,6 +106,7 @@ def test_red_team_misses_are_replaced(text: str, expected: str) -> None:
         "is $85 per session right",
         "call me back about cost",
         "Will dry needling help my neck",
+        "I have 2 more sessions on the way",
         "May I come on Monday in April?",
         "Does it hurt for 2-3 days after at L4-L5, 7/10 pain after the 2nd session",
         "I have Lyme disease, Sever's disease and Ehlers-Danlos",

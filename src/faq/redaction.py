@@ -53,6 +53,8 @@ _STREET_ENDINGS = (
     r"(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|damm|ring|laan|straat|gracht|plein|gatan|v[äa]gen|vej|gade|"
     r"veien|vei)"
 )
+# Words that never make up a street name: "2 more sessions on the way" is no address.
+_NOT_STREET_WORDS = r"(?:the|a|an|on|in|to|my|of|for|and|or|more|times|sessions|days|weeks|months|down|long|all)"
 _UNIT = r"(?:apt|apto|apartment|apartamento|flat|unit|suite|ste|piso|int|interno|scala|esc|puerta|[ée]tage|bte|#)"
 _EMAIL_DOT = r"\s*(?:\.|\(dot\)|\[dot\]|\{dot\}|\bdot\b)\s*"
 _EMAIL_AT = r"\s*(?:@|\(at\)|\[at\]|\{at\}|\bat\b)\s*"
@@ -78,7 +80,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "[DATE]",
         re.compile(
-            rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/{_YEAR}\b|"
+            rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}\b|\b\d{{1,2}}/{_YEAR}\b|"
             rf"\b{_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b|"  # 19850304
             rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|"
             rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}\b|"
@@ -89,7 +91,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("[ADDRESS]", re.compile(r"\bp\.?\s?o\.?\s+box\s+\d+\b", re.I)),
-    ("[ADDRESS]", re.compile(rf"\b\d{{1,6}}[a-z]?(?:\s+[a-z][\w'.-]*){{1,4}}?\s+{_STREET_TYPES}(?=\W|$)", re.I)),
+    (
+        "[ADDRESS]",  # "42 Elm Street", "220 e 14th st"
+        re.compile(
+            rf"\b\d{{1,6}}[a-z]?(?:\s+(?!{_NOT_STREET_WORDS}\b)(?:[a-z][\w'.-]*|\d+(?:st|nd|rd|th))){{1,4}}?\s+{_STREET_TYPES}(?=\W|$)",
+            re.I,
+        ),
+    ),
     (
         "[ADDRESS]",
         re.compile(rf"(?<!\w){_FOREIGN_STREETS}\s+(?:[^\W\d][\w'\u2019.-]*\s+){{0,4}}?\d{{1,5}}[a-z]?\b", re.I),
