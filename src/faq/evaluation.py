@@ -4,32 +4,53 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from faq.errors import EvalFileError, Problem
 from faq.retrieval import Result, Retriever, Signals
-from faq.schema import Settings
+from faq.schema import RedFlag, Settings
 from faq.yamlfile import read_yaml
 
 NO_ANSWER = "no-answer"
 URGENT = "urgent"
+NOT_URGENT = "not-urgent"
+SPECIAL = frozenset({NO_ANSWER, URGENT, NOT_URGENT})
 RANK_DEPTH = 10
+SEVERITY = {"urgent": 1, "emergency": 2}
+"""A fired flag at least this severe catches a case expecting a less severe one; `crisis` needs a crisis card."""
 
 
 @dataclass(frozen=True)
 class Case:
-    """One labelled question: the ids that answer it, or `no-answer`, or `urgent`."""
+    """One labelled question: the ids that answer it, or `no-answer`, `urgent` or `not-urgent`.
+
+    An urgent case may name the red flags that fit it (`flags`) and their levels (`levels`).
+    """
 
     question: str
     expect: tuple[str, ...]
     line: int
+    flags: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
-        """`answer`, `no-answer` or `urgent`."""
-        return self.expect[0] if self.expect[0] in (NO_ANSWER, URGENT) else "answer"
+        """`answer`, `no-answer`, `urgent` or `not-urgent` (anything but a care card)."""
+        return self.expect[0] if self.expect[0] in SPECIAL else "answer"
+
+    def caught_by(self, flag: RedFlag) -> bool:
+        """Whether a care card for `flag` serves this urgent case: a named flag, or one at least as severe.
+
+        An emergency shown as merely urgent is a miss; a crisis needs the crisis card (or a named flag).
+        """
+        if not self.flags or flag.id in self.flags:
+            return True
+        if flag.level == "crisis" or "crisis" in self.levels:
+            return False
+        return SEVERITY[flag.level] >= min(SEVERITY[level] for level in self.levels)
 
 
 @dataclass(frozen=True)
@@ -45,6 +66,16 @@ class Failure:
 
 
 @dataclass
+class FlagFigures:
+    """How one red flag did: urgent cases naming it first, caught, caught by it, false alarms it raised."""
+
+    cases: int = 0
+    caught: int = 0
+    right: int = 0
+    false_alarms: int = 0
+
+
+@dataclass
 class Metrics:
     """The figures `faq eval` reports; None where the eval set has no case of that kind."""
 
@@ -56,14 +87,21 @@ class Metrics:
     urgent_recall: float | None
     false_alarms: int
     failures: list[Failure] = field(default_factory=list)
+    right_flag: float | None = None
+    """Of the urgent cases that name their flags, the share whose card was one of them."""
+    flags: dict[str, FlagFigures] = field(default_factory=dict)
+    """Per red flag: its urgent cases (by first-named flag), how many were caught, and its false alarms."""
 
     def to_json(self) -> dict[str, Any]:
         """All figures and failures as plain JSON values."""
         return asdict(self)
 
 
-def load_cases(path: Path, known_ids: set[str]) -> list[Case]:
-    """Read an eval file; EvalFileError listing every bad case with its line."""
+def load_cases(path: Path, known_ids: set[str], flag_levels: Mapping[str, str] | None = None) -> list[Case]:
+    """Read an eval file; EvalFileError listing every bad case with its line.
+
+    `flag_levels` maps each red flag id to its level, for cases that name their flag (`flag:`).
+    """
     document = read_yaml(path, str(path))
     problems = list(document.problems)
     if not problems and not isinstance(document.data, list):
@@ -73,7 +111,7 @@ def load_cases(path: Path, known_ids: set[str]) -> list[Case]:
     cases: list[Case] = []
     for index, raw in enumerate(document.data if isinstance(document.data, list) else []):
         line = document.line_of((index,))
-        case = _case(raw, line, known_ids, str(path), problems)
+        case = _case(raw, line, known_ids, flag_levels or {}, str(path), problems)
         if case is not None:
             cases.append(case)
     if problems:
@@ -83,7 +121,9 @@ def load_cases(path: Path, known_ids: set[str]) -> list[Case]:
     return cases
 
 
-def _case(raw: Any, line: int, known_ids: set[str], path: str, problems: list[Problem]) -> Case | None:
+def _case(
+    raw: Any, line: int, known_ids: set[str], flag_levels: Mapping[str, str], path: str, problems: list[Problem]
+) -> Case | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("question"), str) or "expect" not in raw:
         problems.append(
             Problem(path, line, "a case needs `question:` (text) and `expect:`", "see README, 'Evaluating'")
@@ -91,18 +131,27 @@ def _case(raw: Any, line: int, known_ids: set[str], path: str, problems: list[Pr
         return None
     expect = raw["expect"]
     expected = tuple(str(x) for x in expect) if isinstance(expect, list) else (str(expect),)
-    special = {NO_ANSWER, URGENT} & set(expected)
+    special = SPECIAL & set(expected)
     if not expected or (special and len(expected) > 1):
-        problems.append(
-            Problem(path, line, "`expect` mixes ids with no-answer/urgent", "use either ids, `no-answer` or `urgent`")
-        )
+        fix = "use either ids, `no-answer`, `urgent` or `not-urgent`"
+        problems.append(Problem(path, line, "`expect` mixes ids with no-answer/urgent", fix))
         return None
     unknown = [x for x in expected if x not in known_ids and x not in special]
     if unknown:
-        fix = "use an id from the knowledge files, `no-answer` or `urgent`"
+        fix = "use an id from the knowledge files, `no-answer`, `urgent` or `not-urgent`"
         problems.append(Problem(path, line, f"unknown id `{unknown[0]}` in `expect`", fix))
         return None
-    return Case(raw["question"], expected, line)
+    named = raw.get("flag", [])
+    flags = tuple(str(x) for x in named) if isinstance(named, list) else (str(named),)
+    if flags and expected != (URGENT,):
+        problems.append(Problem(path, line, "`flag` on a case that is not urgent", "remove `flag` or expect `urgent`"))
+        return None
+    unknown = [x for x in flags if x not in flag_levels]
+    if unknown:
+        fix = "use an id from red_flags.yaml: " + ", ".join(sorted(flag_levels))
+        problems.append(Problem(path, line, f"unknown red flag `{unknown[0]}` in `flag`", fix))
+        return None
+    return Case(raw["question"], expected, line, flags, tuple(flag_levels[x] for x in flags))
 
 
 def case_signals(retriever: Retriever, cases: list[Case]) -> list[Signals]:
@@ -119,21 +168,35 @@ def score(cases: list[Case], results: list[Result]) -> Metrics:
     """Compute the metrics and list the failures."""
     hits1 = hits3 = 0
     reciprocal = 0.0
-    answerable = no_answer_ok = no_answer_total = urgent_ok = urgent_total = false_alarms = 0
+    answerable = no_answer_ok = no_answer_total = urgent_ok = urgent_total = false_alarms = named = right = 0
+    per_flag: dict[str, FlagFigures] = {}
     failures = []
     for case, result in zip(cases, results, strict=True):
         returned = [m.entry.id for m in result.matches]
+        fired = result.red_flag.flag if result.red_flag else None
         ok: bool
         if case.kind == URGENT:
             urgent_total += 1
-            ok = result.status == "urgent"
+            ok = fired is not None and case.caught_by(fired)
             urgent_ok += ok
+            if case.flags:
+                figures = per_flag.setdefault(case.flags[0], FlagFigures())
+                named += 1
+                hit = fired is not None and fired.id in case.flags
+                figures.cases += 1
+                figures.caught += ok
+                figures.right += hit
+                right += hit
         else:
-            false_alarms += result.status == "urgent"
+            false_alarms += fired is not None
+            if fired is not None:
+                per_flag.setdefault(fired.id, FlagFigures()).false_alarms += 1
             if case.kind == NO_ANSWER:
                 no_answer_total += 1
                 ok = result.status == "no_answer"
                 no_answer_ok += ok
+            elif case.kind == NOT_URGENT:
+                ok = fired is None
             else:
                 answerable += 1
                 rank = next((i + 1 for i, r in enumerate(returned) if r in case.expect), None)
@@ -153,6 +216,8 @@ def score(cases: list[Case], results: list[Result]) -> Metrics:
         urgent_recall=urgent_ok / urgent_total if urgent_total else None,
         false_alarms=false_alarms,
         failures=failures,
+        right_flag=right / named if named else None,
+        flags=dict(sorted(per_flag.items())),
     )
 
 

@@ -11,12 +11,27 @@ RULE = "─" * 60
 
 
 def _with_clinic_details(text: str, clinic: Clinic) -> str:
-    return text.format(emergency_number=clinic.emergency_number, clinic_name=clinic.name, clinic_phone=clinic.phone)
+    return text.format(
+        emergency_number=clinic.emergency_number,
+        crisis_line=clinic.crisis_line,
+        clinic_name=clinic.name,
+        clinic_phone=clinic.phone,
+    )
 
 
 def care_card(flag: RedFlag, clinic: Clinic) -> str:
     """The red flag's care text with the clinic's numbers filled in."""
     return _with_clinic_details(flag.care, clinic)
+
+
+def emergency_numbers_text(clinic: Clinic) -> str:
+    """The emergency and crisis numbers in English and the languages patients most often write in."""
+    number, crisis = clinic.emergency_number, clinic.crisis_line
+    return (
+        f"In an emergency call {number}. If you are thinking of suicide or self-harm: {crisis}. "
+        f"· Emergencia: llame al {number}. Crisis: {crisis}. "
+        f"· Emergência: ligue {number}. · Urgence : appelez le {number}. · Notfall: {number} anrufen."
+    )
 
 
 def no_answer_text(topic: OutOfScopeTopic | None, clinic: Clinic) -> str:
@@ -54,6 +69,8 @@ def render_result(result: Result, clinic: Clinic) -> str:
             parts.append(
                 "Closest topics:\n" + "\n".join(f"  - {m.entry.question}  [{m.entry.id}]" for m in result.suggestions)
             )
+    if result.other_language:
+        parts.append(emergency_numbers_text(clinic))
     parts.append(clinic.disclaimer.strip())
     return f"\n{RULE}\n".join(parts)
 
@@ -73,6 +90,14 @@ def render_metrics(metrics: Metrics) -> str:
         f"urgent recall      {_percent(metrics.urgent_recall)}",
         f"false alarms       {metrics.false_alarms}",
     ]
+    if metrics.right_flag is not None:
+        lines.append(f"right flag         {_percent(metrics.right_flag)}")
+    if metrics.flags:
+        lines.append(f"\n{'red flag':<24} {'urgent':>6} {'caught':>6} {'right':>6} {'false alarms':>12}")
+        for flag_id, figures in metrics.flags.items():
+            lines.append(
+                f"{flag_id:<24} {figures.cases:>6} {figures.caught:>6} {figures.right:>6} {figures.false_alarms:>12}"
+            )
     if metrics.failures:
         lines.append(f"\n{len(metrics.failures)} failure(s):")
         for f in metrics.failures:

@@ -20,12 +20,13 @@ import numpy as np
 from faq import config
 from faq.embedding import Encoder, load_encoder, single_thread
 from faq.errors import EmptyQuestionError
-from faq.index import LoadedIndex, check_fresh, load_index
+from faq.index import LoadedIndex, check_fresh, load_index, load_models
 from faq.knowledge import KnowledgeBase, load_knowledge
+from faq.language import other_language
 from faq.lexical import LexicalIndex
 from faq.schema import Entry, Settings
 from faq.scope import Scope, ScopeHit
-from faq.text import clean_question
+from faq.text import clean_question, sentences
 from faq.triage import RedFlagHit, Triage
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class Result:
     suggestions: list[Match] = field(default_factory=list)
     out_of_scope: ScopeHit | None = None
     """The out-of-scope topic a no_answer question belongs to, when there is one (its reply is shown)."""
+    other_language: bool = False
+    """The question looks written in another language: its reply carries the emergency and crisis numbers."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of `faq ask --json`."""
@@ -70,6 +73,7 @@ class Result:
             ],
             "red_flag": None if flag is None else {"id": flag.flag.id, "level": flag.flag.level},
             "out_of_scope": None if topic is None else {"id": topic.topic.id, "title": topic.topic.title},
+            "other_language": self.other_language,
         }
 
 
@@ -77,7 +81,9 @@ class Result:
 class Signals:
     """A cleaned question, its vector, and each entry's dense and lexical score.
 
-    `ranking` holds each entry's dense score under the tuned model, when there is one.
+    `ranking` holds each entry's dense score under the tuned model, when there is one. A message of
+    several sentences also has each sentence's vector and its best similarity to any FAQ phrasing,
+    for triage.
     """
 
     text: str
@@ -86,6 +92,15 @@ class Signals:
     dense: NDArray[np.float32]
     lexical: NDArray[np.float32]
     ranking: NDArray[np.float32] | None = None
+    sentence_vectors: NDArray[np.float32] | None = None
+    sentence_best: NDArray[np.float32] | None = None
+
+    def triage_vectors(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """The question's vector and its sentences', each with its best similarity to any FAQ phrasing."""
+        best = np.array([float(self.dense.max()) if len(self.dense) else 0.0], dtype=np.float32)
+        if self.sentence_vectors is None or self.sentence_best is None:
+            return self.vector.reshape(1, -1), best
+        return np.vstack([self.vector, self.sentence_vectors]), np.concatenate([best, self.sentence_best])
 
     def fused(self, settings: Settings) -> NDArray[np.float32]:
         """Per entry, `(1 - lexical_weight) * dense + lexical_weight * lexical`: decides whether to answer."""
@@ -143,8 +158,11 @@ class Retriever:
 
     def _signals(self, cleaned: list[tuple[str, bool]]) -> list[Signals]:
         texts = [text for text, _ in cleaned]
-        vectors = self.encoder.encode(texts)
+        split = [sentences(text) for text in texts]
+        encoded = self.encoder.encode(texts + [s for parts in split for s in parts])
+        vectors, sentence_vectors = encoded[: len(texts)], encoded[len(texts) :]
         ranking = [None] * len(texts) if self.ranker is None else list(self.ranker.encode(texts))
+        offsets = np.cumsum([0, *(len(parts) for parts in split)])
         return [
             Signals(
                 text,
@@ -153,9 +171,21 @@ class Retriever:
                 self._dense_scores(self.index.vectors, vector),
                 self.lexical.scores(text),
                 None if tuned is None else self._dense_scores(self.index.ranking_vectors, tuned),
+                *self._sentence_signals(sentence_vectors[start:end]),
             )
-            for (text, truncated), vector, tuned in zip(cleaned, vectors, ranking, strict=True)
+            for (text, truncated), vector, tuned, start, end in zip(
+                cleaned, vectors, ranking, offsets[:-1], offsets[1:], strict=True
+            )
         ]
+
+    def _sentence_signals(
+        self, vectors: NDArray[np.float32]
+    ) -> tuple[NDArray[np.float32] | None, NDArray[np.float32] | None]:
+        """A message's sentence vectors and each one's best similarity to any FAQ phrasing (None for one sentence)."""
+        if not len(vectors) or not self.index.vectors.ntotal:
+            return None, None
+        similarities, _ = self.index.vectors.search(np.ascontiguousarray(vectors, dtype=np.float32), 1)
+        return vectors, similarities[:, 0].astype(np.float32)
 
     def decide(self, signals: Signals, k: int, settings: Settings) -> Result:
         """Triage first, then decide between answered and no_answer, and rank.
@@ -169,15 +199,16 @@ class Retriever:
         order = np.argsort(-scores, kind="stable")[: max(k, SUGGESTIONS)]
         ranked = [Match(self.entries[i], float(scores[i]), float(dense[i]), float(lexical[i])) for i in order]
         best_dense = float(dense.max()) if len(dense) else 0.0
-        flag = self.triage.check(signals.text, signals.vector, best_dense, settings)
-        text, truncated = signals.text, signals.truncated
+        flag = self.triage.check(signals.text, *signals.triage_vectors(), settings)
+        text, truncated, foreign = signals.text, signals.truncated, other_language(signals.text)
         confident = bool(ranked) and float(signals.fused(settings).max()) >= settings.min_score
         if flag is not None:
-            return Result(text, truncated, "urgent", ranked[:k] if confident else [], flag)
+            return Result(text, truncated, "urgent", ranked[:k] if confident else [], flag, other_language=foreign)
         declined = self.scope.check(signals.vector, best_dense, settings)
         if confident and declined is None:
-            return Result(text, truncated, "answered", ranked[:k])
-        return Result(text, truncated, "no_answer", [], suggestions=ranked[:SUGGESTIONS], out_of_scope=declined)
+            return Result(text, truncated, "answered", ranked[:k], other_language=foreign)
+        suggestions = ranked[:SUGGESTIONS]
+        return Result(text, truncated, "no_answer", [], None, suggestions, declined, other_language=foreign)
 
     def _dense_scores(self, vectors: Any, vector: NDArray[np.float32]) -> NDArray[np.float32]:
         """Per entry, the best cosine over its question and alternates in `vectors` (a FAISS index)."""
@@ -206,5 +237,5 @@ def make_retriever(
     index: LoadedIndex, knowledge: KnowledgeBase, load_model: Callable[[str], Encoder] = load_encoder
 ) -> Retriever:
     """A retriever over `index` with the models that built it (so question and stored vectors match)."""
-    ranker = None if index.ranking_model is None else load_model(index.ranking_model)
-    return Retriever(index, load_model(index.manifest.model), knowledge, ranker)
+    encoder, ranker = load_models(index, load_model)
+    return Retriever(index, encoder, knowledge, ranker)

@@ -69,7 +69,7 @@ class Entry(_Strict):
         return dt.date(year, month, day)
 
 
-CARE_PLACEHOLDERS = frozenset({"emergency_number", "clinic_name", "clinic_phone"})
+CARE_PLACEHOLDERS = frozenset({"emergency_number", "crisis_line", "clinic_name", "clinic_phone"})
 
 
 def _known_placeholders(value: str) -> str:
@@ -82,10 +82,15 @@ def _known_placeholders(value: str) -> str:
 
 
 class RedFlag(_Strict):
-    """A symptom pattern that needs urgent or emergency care, with the card shown first."""
+    """A symptom pattern that needs urgent or emergency care (or crisis support), with the card shown first.
+
+    Levels, most serious first: `emergency` (call the emergency number now), `crisis` (thoughts of
+    suicide or self-harm: the crisis line and the emergency number, in a warm card of its own),
+    `urgent` (medical advice today).
+    """
 
     id: EntryId
-    level: Literal["emergency", "urgent"]
+    level: Literal["emergency", "crisis", "urgent"]
     title: Text
     triggers: list[Text] = Field(default_factory=list)
     examples: list[Text] = Field(min_length=1)
@@ -112,6 +117,7 @@ class Clinic(_Strict):
     phone: Text
     booking_url: HttpUrl
     emergency_number: Text = "911"
+    crisis_line: Text = "988 Suicide & Crisis Lifeline (call or text 988)"
     disclaimer: Text
     no_answer: Text
     email: Text | None = None

@@ -8,7 +8,11 @@ import unicodedata
 MAX_QUESTION_CHARS = 1000
 """Longer input is cut here: the model reads at most 256 word pieces, so nothing useful is lost."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_INVISIBLE = re.compile(
+    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+"""Zero-width and other invisible characters: dropped, so "c\u200bant" reads "cant", not "c ant"."""
 _SPACE = re.compile(r"\s+")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4")
 _NON_WORD = re.compile(r"[^\w\s]")
@@ -17,9 +21,10 @@ _NON_WORD = re.compile(r"[^\w\s]")
 def clean_question(text: str) -> tuple[str, bool]:
     """Return the question as single-spaced plain text, cut to MAX_QUESTION_CHARS, and whether it was cut.
 
-    Control and invisible characters become spaces; HTML and Markdown are left as literal text.
+    Invisible characters are dropped and control characters become spaces; HTML and Markdown are
+    left as literal text.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     text = _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
     truncated = len(text) > MAX_QUESTION_CHARS
     if truncated:
@@ -28,6 +33,22 @@ def clean_question(text: str) -> tuple[str, bool]:
 
 
 def normalise_for_matching(text: str) -> str:
-    """Lower-case words separated by single spaces, apostrophes dropped ("can't" -> "cant")."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+    """Lower-case words separated by single spaces, apostrophes and accents dropped ("Can't" -> "cant",
+    "visión" -> "vision")."""
+    text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text)).lower().translate(_APOSTROPHES)
+    text = "".join(c for c in text if not unicodedata.combining(c))
     return _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*|\s+(?:but|and now|and then|anyway|so now)\s+", re.IGNORECASE)
+MAX_SENTENCES = 8
+MIN_SENTENCE_WORDS = 3
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a longer message (at most MAX_SENTENCES), or [] when it is one sentence.
+
+    A symptom buried in the middle of a rambling message is checked on its own, not diluted by the rest.
+    """
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if len(p.split()) >= MIN_SENTENCE_WORDS]
+    return parts[:MAX_SENTENCES] if len(parts) > 1 else []

@@ -6,7 +6,7 @@ and test as plain Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from faq.knowledge import KnowledgeBase
@@ -45,6 +45,8 @@ class Turn:
     """For a no_answer: the out-of-scope topic the question belongs to, whose reply is shown."""
     log_id: int | None = None
     """The question's row in the question log, so a rating can be attached to it."""
+    other_language: bool = False
+    """The message looks written in another language: the reply adds the emergency and crisis numbers."""
 
 
 def close_matches(matches: list[Match], min_score: float) -> list[Match]:
@@ -58,6 +60,10 @@ def close_matches(matches: list[Match], min_score: float) -> list[Match]:
 
 def turn_from_result(turn_id: int, result: Result, min_score: float) -> Turn:
     """The turn for a typed question: care card first if a red flag fired, then an answer, choices or help."""
+    return replace(_reply(turn_id, result, min_score), other_language=result.other_language)
+
+
+def _reply(turn_id: int, result: Result, min_score: float) -> Turn:
     top = result.matches[0].entry if result.matches else None
     if result.red_flag is not None:
         return Turn(turn_id, result.question, "urgent", result.truncated, red_flag=result.red_flag.flag, answer=top)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from faq.knowledge import KnowledgeBase
-from faq.rendering import care_card, no_answer_text
+from faq.rendering import care_card, emergency_numbers_text, no_answer_text
 from faq.schema import Clinic, Entry, RedFlag
 from faq.web.conversation import Turn, related_entries
 from faq.web.feedback import record_feedback, recorded
@@ -61,29 +61,48 @@ def draw_turn(turn: Turn, knowledge: KnowledgeBase, open_entry: OpenEntry) -> No
             draw_error(knowledge.clinic)
         if turn.answer is not None:
             draw_answer(turn.answer, turn.id, knowledge, open_entry)
+        if turn.other_language:
+            with st.container(key=f"numbers-{turn.id}"):
+                st.markdown(f":material/emergency: {staff_markdown(emergency_numbers_text(knowledge.clinic))}")
         if turn.kind != "choices":
             draw_feedback(turn)
 
 
 def draw_care_card(flag: RedFlag, clinic: Clinic, turn_id: int) -> None:
     """What to do now for a red flag, styled by level, with a button that dials the right number."""
-    emergency = flag.level == "emergency"
     with st.container(key=f"care-{flag.level}-{turn_id}"):
-        if emergency:
-            st.markdown(":red-badge[:material/emergency: Emergency]")
-        else:
-            st.markdown(":orange-badge[:material/warning: Urgent]")
+        st.markdown(CARE_BADGES[flag.level])
         st.markdown(f"#### {staff_markdown(flag.title)}", anchors=False)
         st.markdown(staff_markdown(care_card(flag, clinic)))
         with st.container(horizontal=True, gap="small"):
             call = ":material/call:"
-            if emergency:
+            emergency = (f"Call {clinic.emergency_number}", tel_url(clinic.emergency_number))
+            if flag.level == "emergency":
+                st.link_button(*emergency, type="primary", icon=call)
+                return
+            if flag.level == "crisis":
                 st.link_button(
-                    f"Call {clinic.emergency_number}", tel_url(clinic.emergency_number), type="primary", icon=call
+                    f"Call {crisis_number(clinic)}", tel_url(crisis_number(clinic)), type="primary", icon=call
+                )
+                st.link_button(
+                    f"Text {crisis_number(clinic)}", "sms:" + tel_url(crisis_number(clinic))[4:], icon=":material/sms:"
                 )
             else:
                 st.link_button(f"Call us: {clinic.phone}", tel_url(clinic.phone), type="primary", icon=call)
-                st.link_button(f"Call {clinic.emergency_number}", tel_url(clinic.emergency_number), icon=call)
+            st.link_button(*emergency, icon=call)
+
+
+CARE_BADGES = {
+    "emergency": ":red-badge[:material/emergency: Emergency]",
+    "crisis": ":violet-badge[:material/favorite: Support now]",
+    "urgent": ":orange-badge[:material/warning: Urgent]",
+}
+
+
+def crisis_number(clinic: Clinic) -> str:
+    """The number in the clinic's crisis line ("988 Suicide & Crisis Lifeline (call or text 988)" -> "988")."""
+    found = re.search(r"\+?\d[\d\s().-]*\d|\d+", clinic.crisis_line)
+    return found.group(0).strip() if found else clinic.emergency_number
 
 
 def draw_entry_body(entry: Entry, *, sources_expander: bool) -> None:

@@ -14,8 +14,9 @@ header[data-testid="stHeader"] { height: 0; min-height: 0; background: transpare
 .st-key-masthead h1 { font-size: 1.45rem; line-height: 1.25; margin: 0; padding: 0; }
 .st-key-masthead p { margin-bottom: 0; }
 
-/* Care cards: red for emergency, amber for urgent; a thick left edge reads well on small screens. */
-[class*="st-key-care-emergency"], [class*="st-key-care-urgent"] {
+/* Care cards: red for emergency, amber for urgent, a calm violet for crisis support; a thick left edge
+   reads well on small screens. */
+[class*="st-key-care-emergency"], [class*="st-key-care-urgent"], [class*="st-key-care-crisis"] {
   border-radius: 0.75rem; padding: 0.9rem 1rem; gap: 0.4rem;
 }
 [class*="st-key-care-emergency"] {
@@ -23,6 +24,12 @@ header[data-testid="stHeader"] { height: 0; min-height: 0; background: transpare
 }
 [class*="st-key-care-urgent"] {
   background: #fff4df; border: 1px solid #f1cf8f; border-left: 0.45rem solid #b26a00; color: #3d2600;
+}
+[class*="st-key-care-crisis"] {
+  background: #f3effa; border: 1px solid #cdbfe6; border-left: 0.45rem solid #5b3a94; color: #24173b;
+}
+[class*="st-key-care-crisis"] a[data-testid="stBaseLinkButton-primary"] {
+  background: #5b3a94; border-color: #5b3a94;
 }
 [class*="st-key-care-emergency"] a[data-testid="stBaseLinkButton-primary"] {
   background: #b3261e; border-color: #b3261e;

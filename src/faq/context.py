@@ -1,0 +1,150 @@
+"""What a message says is happening: now, to someone else, only asked about, or denied.
+
+A small ConText-style reader (Chapman et al.'s algorithm for clinical text, as in medspaCy) tuned to
+how patients write rather than to clinical notes. It works on text already normalised for matching
+(lower case, no apostrophes or accents):
+
+- `as_first_person` reads another person's symptoms as the writer's ("my dad cant breathe" ->
+  "i cant breathe", "his chest hurts" -> "my chest hurts"): someone writing about another person
+  counts, so trigger phrases are written once, in the first person.
+- `frame` tells a question *about* a risk ("can needling cause a stroke?", "what if i faint?") or a
+  past event that settled ("i fainted once years ago") from a symptom happening now ("since my
+  session", "still", "right now", "getting worse").
+- `negated_before` says whether a phrase at a position is denied ("no fever", "not numb").
+
+medspaCy's ConText needs a spaCy pipeline and target rules for every symptom; its modifier lists are
+written for clinical notes ("history of", "rule out"). These few lists cover patients' phrasing and
+cost microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+RELATIVES = (
+    "dad|father|mum|mom|mother|mam|wife|husband|partner|son|daughter|boyfriend|girlfriend|brother|sister|"
+    "friend|grandma|grandmother|grandpa|grandfather|nan|nana|gran|aunt|uncle|kid|child|baby|teenager|"
+    "client|patient|fiance|fiancee|flatmate|roommate|neighbour|neighbor|colleague|coworker"
+)
+_SUBJECT_VERBS = {"is": "am", "was": "was", "has": "have", "hasnt": "havent", "isnt": "am not", "does": "do"}
+_REPLACEMENTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"\b(?:my|our) (?:\w+ )?(?:{RELATIVES})s\b"), "my"),  # "my dads chest" -> "my chest"
+    (re.compile(rf"\b(?:my|our) (?:\w+ )?(?:{RELATIVES}) (is|was|has|hasnt|isnt|does)\b"), "i \\1"),
+    (re.compile(rf"\b(?:my|our) (?:\w+ )?(?:{RELATIVES})\b"), "i"),
+    (re.compile(r"\b(?:he|she|they) (is|was|has|hasnt|isnt|does)\b"), "i \\1"),
+    (re.compile(r"\b(?:hes|shes|theyre)\b"), "im"),
+    (re.compile(r"\b(?:he|she|they)\b"), "i"),
+    (re.compile(r"\b(?:his|her|their)\b"), "my"),
+    (re.compile(r"\b(?:him|them)\b"), "me"),
+    (re.compile(r"\b(?:himself|herself|themselves)\b"), "myself"),
+]
+_I_VERB = re.compile(r"\bi (is|was|has|hasnt|isnt|does)\b")
+
+HYPOTHETICAL = re.compile(
+    r"\b(?:what if|what happens if|what would happen|what should i do if|what do i do if|what to do if|"
+    r"if i (?:get|got|have|had|feel|start|faint|pass)|in case|"
+    r"(?:can|could|does|do|will|would|might|may) (?:dry needling|needling|the needles?|it|this|that|acupuncture|you|"
+    r"a needle|needles) (?:cause|causes|make|give|lead|trigger|bring|result|hit|puncture|damage|affect|go)|"
+    r"(?:is|are) (?:it|there|they) (?:possible|likely|common|a risk|any risk|a chance|safe)|"
+    r"(?:risks?|chances?|odds|likelihood) of|how (?:common|likely|rare) is|"
+    r"how (?:do|would|will|can) (?:i|you) (?:know|tell|spot|recognise|recognize)|"
+    r"what are the (?:signs|symptoms|risks)|signs of|symptoms of|warning signs|"
+    r"should i (?:worry|be worried|be concerned) (?:if|about)|worried (?:i might|that i might|i will|i ll|about)|"
+    r"scared (?:i might|i will|of|that)|afraid (?:i might|i will|of|that)|ever (?:happened|happen|cause)|"
+    r"has anyone|have you ever|do people|does anyone|can you get|can someone|does that happen|does this happen|"
+    r"is it (?:common|normal|possible|likely|usual) (?:to|for)|"
+    r"can (?:dry )?needling help|does (?:dry )?needling help|"
+    r"if (?:the (?:needle|spot)|it|i (?:ever|do|did)|you|there is|there s|theres)|how long should i|"
+    r"(?:could|can|might|would) i be|am i allergic|will i (?:cope|manage|be ok|be okay|be alright|faint|pass out)|"
+    r"why (?:do|does|would|might) (?:my|i|it|you|the)|"
+    r"(?:will|would|could|does|did) (?:that|this|it) (?:happen|be a problem|matter|be an issue)|"
+    r"^(?:\w+ )?(?:can|could|will|would|does|do|might|may) (?:\w+ ){0,5}"
+    r"(?:cause|affect|make|lead to|trigger|damage|puncture))\b"
+)
+PAST = re.compile(
+    r"\b(?:years? ago|months? ago|weeks? ago|last (?:year|month)|as a (?:kid|child|teenager|teen)|"
+    r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
+    r"once before|years back|history of|had a stroke|had a collapsed|(?:fainted|passed out|blacked out) once|"
+    r"once at|at (?:my|the) last|last time|(?:tests?|injections?|jabs?|dentist|needles|vaccines?|blood) before|"
+    r"i (?:always |usually |often |sometimes )?get|i tend to get|"  # habitual: "i get hives from my cat"
+    r"(?:probably|prob|likely|must be|just) (?:just )?(?:the|a|my) (?:cold|flu|virus|bug|allergies|hay fever)|"
+    r"from (?:my|the|a) (?:cat|dog|pollen|detergent|soap|cold|flu|allergies))\b"
+)
+RESOLVED = re.compile(
+    r"\b(?:went away|gone away|cleared up|settled down|settled|resolved|got better|was fine after|fine as soon as|"
+    r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
+    r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
+    r"didnt last|only lasted)\b"
+)
+_ELIGIBILITY = re.compile(
+    r"\b(?:can|could|should|may) i still\b|\bstill (?:ok|okay|safe|allowed|able to (?:come|book|have))\b"
+)
+"""'still' that asks whether treatment can go ahead ("can i still come thursday"), not a lasting symptom."""
+PRESENT = re.compile(
+    r"\b(?:right now|still|since|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
+    r"getting worse|worse and worse|keeps getting|worsening|wont go away|isnt going away|not going away|"
+    r"at the moment|currently|just now|all day|hours? later|minutes? ago|hours? ago|started|ever since|happening)\b"
+)
+NEGATIONS = frozenset("no not without never nor denies dont didnt havent hasnt isnt arent wasnt werent".split())
+_DENIAL = re.compile(r"\b(?:no|not|without|never|nor|didnt|havent|hasnt|isnt|arent|wasnt|werent)\b")
+_SYMPTOM_NEGATION = re.compile(
+    r"\b(?:no|not|isnt|arent|wasnt|didnt|doesnt|havent|hasnt|wont|never) (?:going away|passing|stopping|stop|"
+    r"helping|help|able|know|knowing|making sense|right|responding|improving|getting better|settling|easing|"
+    r"one|idea|matter|point|reason|better|sure|normal|waking|wake)\b"
+)
+"""Negations that describe a symptom ("its not going away", "lying down isnt helping"), not deny one."""
+_EFFECTS = (
+    r"(?:red|redness|pink|bruise|bruised|bruising|sore|soreness|achy|ache|aching|tender|stiff|tired|itch|itchy|itches|"
+    r"itching|swollen|swelling|bump|lump|mark|marks|dot|dots|spot|spots|bleed|bled|bleeding|blood|dizzy|lightheaded|"
+    r"queasy|nauseous|sick|headache|twitchy|warm)"
+)
+MILD = re.compile(
+    rf"\b(?:(?:a (?:bit|little|tiny bit)|little|tiny|slight|slightly|minor|mild|small|faint)(?: \w+)? {_EFFECTS}|"
+    rf"{_EFFECTS} (?:a (?:bit|little|tiny bit)|slightly))\b"
+)
+"""Words of a mild after-effect ("a little red", "a small bruise", "itches a bit")."""
+NEGATION_WINDOW = 4
+"""A negation word up to this many words before a phrase denies it ("no numbness or tingling")."""
+
+
+def as_first_person(text: str) -> str:
+    """Another person's symptoms written as the writer's own, for trigger matching."""
+    for pattern, replacement in _REPLACEMENTS:
+        text = pattern.sub(replacement, text)
+    return _I_VERB.sub(lambda m: "i " + _SUBJECT_VERBS[m.group(1)], text)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How a message frames its symptoms."""
+
+    hypothetical: bool
+    past: bool
+    resolved: bool
+    present: bool
+    denies: bool
+    mild: bool
+
+    @property
+    def only_asked_about(self) -> bool:
+        """A question about a risk, or a past or settled event, with nothing said to be happening now."""
+        return (self.hypothetical or self.past or self.resolved) and not self.present
+
+
+def frame(text: str) -> Frame:
+    """Read the cues of `text` (normalised for matching)."""
+    return Frame(
+        hypothetical=bool(HYPOTHETICAL.search(text)),
+        past=bool(PAST.search(text)),
+        resolved=bool(RESOLVED.search(text)),
+        present=bool(PRESENT.search(_ELIGIBILITY.sub(" ", text))),
+        denies=bool(_DENIAL.search(_SYMPTOM_NEGATION.sub(" ", text))),
+        mild=bool(MILD.search(text)),
+    )
+
+
+def negated_before(text: str, start: int, window: int = NEGATION_WINDOW) -> bool:
+    """Whether a negation word stands within `window` words before character `start`."""
+    before = _SYMPTOM_NEGATION.sub(" ", text[:start]).split()[-window:]
+    return any(word in NEGATIONS for word in before)

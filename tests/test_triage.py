@@ -1,0 +1,162 @@
+"""Red-flag triage: trigger phrases, context (asked about, past, denied, someone else), typos, other
+languages, the eval format for flags, and the CI gate on every public set with the real model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from faq.context import as_first_person, frame
+from faq.errors import EvalFileError
+from faq.evaluation import Case, case_signals, load_cases, run_cases, score
+from faq.index import load_index
+from faq.knowledge import KnowledgeBase, load_knowledge
+from faq.language import other_language
+from faq.rendering import render_result
+from faq.retrieval import make_retriever
+from faq.text import clean_question, normalise_for_matching
+from faq.triage import Triage
+
+ROOT = Path(__file__).parent.parent
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture(scope="module")
+def triggers_only(shipped: KnowledgeBase) -> Triage:
+    """The shipped red flags with no example vectors: only trigger phrases and context rules decide."""
+    return Triage(shipped.red_flags, np.zeros((0, 384), dtype=np.float32), [])
+
+
+def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
+    text, _ = clean_question(message)
+    hit = triage.check(text, np.zeros((1, 384), dtype=np.float32), np.zeros(1, dtype=np.float32), shipped.settings)
+    return None if hit is None else hit.flag.id
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        ("cant breathe right since my session", "breathing-chest-pain"),
+        ("c\u200bant br\u200beathe", "breathing-chest-pain"),  # zero-width characters inside words
+        ("cant brethe properly", "breathing-chest-pain"),  # a phone typo, corrected towards the flags' words
+        ("my dad cant breathe since his appointment", "breathing-chest-pain"),  # someone else
+        ("his chest is really tight", "breathing-chest-pain"),
+        ("no puedo respirar desde la sesión", "breathing-chest-pain"),  # Spanish
+        ("se me duerme la cara", "stroke-signs"),
+        ("my wife is slurring her words", "stroke-signs"),
+        ("i have a fever and my lower back is agony", "spinal-infection"),  # all parts of "fever + lower back"
+        ("the needle snapped and a piece is still in my calf", "retained-needle"),
+        ("fainted twice since i got home", "fainting-repeated"),
+        ("honestly i want to die", "crisis"),
+        ("i want to die and i cant breathe", "breathing-chest-pain"),  # emergency beats crisis
+        ("blood is pouring out and it wont stop bleeding", "heavy-bleeding"),  # emergency beats urgent
+        # Look-alikes: asked about, past and settled, or denied.
+        ("can dry needling cause a stroke?", None),
+        ("what should i do if i faint after?", None),
+        ("i fainted once at a blood test years ago, can i still have it?", None),
+        ("no fever, just stiff", None),
+        ("im not suicidal, just fed up with the pain", None),
+        ("could dry needling make it hard to breathe?", None),
+        ("what happens if a needle breaks", None),
+    ],
+)
+def test_triggers_and_context(triggers_only: Triage, shipped: KnowledgeBase, message: str, flag: str | None) -> None:
+    assert _fired(triggers_only, shipped, message) == flag
+
+
+def test_an_emergency_trigger_fires_even_when_asked_about(triggers_only: Triage, shipped: KnowledgeBase) -> None:
+    """Emergency triggers are the safety net: no framing silences them."""
+    assert _fired(triggers_only, shipped, "what if my face is drooping after neck needling") == "stroke-signs"
+
+
+def test_context_reads_other_people_in_the_first_person() -> None:
+    assert as_first_person("my dad is short of breath") == "i am short of breath"
+    assert as_first_person("her chest hurts and shes dizzy") == "my chest hurts and im dizzy"
+    assert frame(normalise_for_matching("what if i faint")).only_asked_about
+    assert not frame(normalise_for_matching("is it normal that i still cant feel my toes")).only_asked_about
+    assert frame(normalise_for_matching("it went away after a day")).only_asked_about
+
+
+def test_invisible_characters_are_dropped_not_spaced() -> None:
+    assert clean_question("c\u200bant br\u200beathe\u00ad") == ("cant breathe", False)
+    assert normalise_for_matching("Visión DOBLE, can\u2019t") == "vision doble cant"
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"),
+    [
+        ("no puedo respirar", True),
+        ("tengo el brazo dormido desde la sesión", True),
+        ("我呼吸困难", True),
+        ("mon visage est engourdi", True),
+        ("cant breathe since my session", False),
+        ("iz the neddle clene", False),
+        ("does it hurt??", False),
+    ],
+)
+def test_other_language(text: str, foreign: bool) -> None:
+    assert other_language(text) is foreign
+
+
+def test_eval_flags_must_be_known_and_only_on_urgent_cases(tmp_path: Path) -> None:
+    path = tmp_path / "triage.yaml"
+    path.write_text(
+        "- question: cant breathe\n  expect: urgent\n  flag: breathing\n"
+        "- question: does it hurt\n  expect: not-urgent\n  flag: infection\n"
+    )
+    with pytest.raises(EvalFileError) as error:
+        load_cases(path, set(), {"infection": "urgent"})
+    message = str(error.value)
+    assert "triage.yaml:1: unknown red flag `breathing` in `flag` — use an id from red_flags.yaml: infection" in message
+    assert "triage.yaml:4: `flag` on a case that is not urgent" in message
+
+
+def test_an_emergency_shown_as_urgent_is_a_miss(shipped: KnowledgeBase) -> None:
+    levels = shipped.flag_levels()
+    stroke = next(f for f in shipped.red_flags if f.id == "stroke-signs")
+    numbness = next(f for f in shipped.red_flags if f.id == "numbness-weakness")
+    breathing = next(f for f in shipped.red_flags if f.id == "breathing-chest-pain")
+    crisis = next(f for f in shipped.red_flags if f.id == "crisis")
+    emergency = Case("face drooping", ("urgent",), 1, ("stroke-signs",), (levels["stroke-signs"],))
+    assert emergency.caught_by(stroke)
+    assert emergency.caught_by(breathing)  # another emergency card still says call 911 now
+    assert not emergency.caught_by(numbness)  # an emergency shown as merely urgent
+    assert not emergency.caught_by(crisis)
+    urgent = Case("arm numb", ("urgent",), 1, ("numbness-weakness",), (levels["numbness-weakness"],))
+    assert urgent.caught_by(stroke)  # more serious is fine
+    assert not Case("want to die", ("urgent",), 1, ("crisis",), ("crisis",)).caught_by(breathing)
+
+
+GATED_SETS = ["triage.yaml", "eval.yaml", "dev-2026-11-26.yaml", "blind-2026-11-26.yaml"]
+
+
+@pytest.mark.parametrize("name", GATED_SETS)
+def test_every_public_set_catches_every_emergency(name: str, shipped_index: Path) -> None:
+    """The triage target on every public set: urgent recall 1.0 with at most 2 false alarms."""
+    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    cases = load_cases(DATA / name, {e.id for e in retriever.entries}, retriever.knowledge.flag_levels())
+    metrics = score(cases, run_cases(retriever, case_signals(retriever, cases)))
+    missed = [(f.line, f.question) for f in metrics.failures if f.expected == ["urgent"]]
+    alarms = [(f.line, f.question, f.red_flag) for f in metrics.failures if f.status == "urgent"]
+    assert metrics.urgent_recall == 1.0, missed
+    assert metrics.false_alarms <= 2, alarms
+    if name == "triage.yaml":
+        assert len(cases) >= 250 and sum(c.kind == "urgent" for c in cases) >= 150
+        assert metrics.right_flag is not None and metrics.right_flag >= 0.85
+        assert set(metrics.flags) == {f.id for f in retriever.knowledge.red_flags}
+
+
+def test_other_language_reply_carries_the_numbers(shipped_index: Path) -> None:
+    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    result = retriever.answer("hola, necesito ayuda con mi seguro por favor")
+    assert result.other_language and result.to_json()["other_language"] is True
+    text = render_result(result, retriever.knowledge.clinic)
+    assert "Emergencia: llame al 911" in text and "988" in text
+    assert retriever.answer("no puedo respirar").status == "urgent"
