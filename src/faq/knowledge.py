@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ RED_FLAGS_FILE = "red_flags.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 SETTINGS_FILE = "settings.yaml"
 SPECIAL_FILES = frozenset({CLINIC_FILE, RED_FLAGS_FILE, OUT_OF_SCOPE_FILE, SETTINGS_FILE})
+EMPTY_FILE = "file is empty"
 
 Model = TypeVar("Model", bound=BaseModel)
 Item = TypeVar("Item", Entry, RedFlag, OutOfScopeTopic)
@@ -79,15 +81,16 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         problem = Problem(str(folder), 1, "knowledge folder not found", "pass --knowledge DIR or set FAQ_KNOWLEDGE")
         raise KnowledgeError([problem])
     problems: list[Problem] = []
-    entries, origins = _load_entries(folder, problems)
-    red_flags = _load_list(folder / RED_FLAGS_FILE, folder, RedFlag, problems, origins)
+    invalid_ids: set[str] = set()
+    entries, origins = _load_entries(folder, problems, invalid_ids)
+    red_flags = _load_red_flags(folder, problems, origins)
     out_of_scope_file = folder / OUT_OF_SCOPE_FILE
     out_of_scope = (
-        _load_list(out_of_scope_file, folder, OutOfScopeTopic, problems, origins) if out_of_scope_file.exists() else []
+        _load_list(out_of_scope_file, folder, OutOfScopeTopic, problems, origins) if _present(out_of_scope_file) else []
     )
     clinic = _load_mapping(folder / CLINIC_FILE, folder, Clinic, problems, required=True)
     settings = _load_mapping(folder / SETTINGS_FILE, folder, Settings, problems, required=False)
-    _check_related(entries, origins, problems)
+    _check_related(entries, origins, problems, invalid_ids)
     errors = [p for p in problems if not p.warning]
     if errors or clinic is None:
         raise KnowledgeError(errors)
@@ -106,34 +109,68 @@ def _display(path: Path, folder: Path) -> str:
     return str(Path(folder.name) / path.relative_to(folder))
 
 
+def _present(path: Path) -> bool:
+    """True when something is at `path`, even a link that points nowhere (read_yaml reports it)."""
+    return path.is_symlink() or path.exists()
+
+
+def _has_errors(problems: list[Problem]) -> bool:
+    return any(not p.warning for p in problems)
+
+
 def _entry_files(folder: Path) -> list[Path]:
     files = [*folder.rglob("*.yaml"), *folder.rglob("*.yml")]
     return sorted(p for p in files if p.name not in SPECIAL_FILES or p.parent != folder)
 
 
-def _load_entries(folder: Path, problems: list[Problem]) -> tuple[list[Entry], dict[str, Origin]]:
+def _load_entries(
+    folder: Path, problems: list[Problem], invalid_ids: set[str]
+) -> tuple[list[Entry], dict[str, Origin]]:
     entries: list[Entry] = []
     origins: dict[str, Origin] = {}
     for path in _entry_files(folder):
-        for entry in _load_list(path, folder, Entry, problems, origins):
+        for entry in _load_list(path, folder, Entry, problems, origins, invalid_ids):
             entries.append(entry)
-    if not entries and not problems:
-        fix = "add a YAML file with a list of entries (see README, 'Editing answers')"
-        problems.append(Problem(str(folder), 1, "no entries found", fix))
+    if not entries and not _has_errors(problems):
+        files = _entry_files(folder)
+        display = _display(files[0], folder) if files else folder.name
+        problems.append(
+            Problem(display, 1, f"no entries found in {folder.name}/", "add entries as `- id: ...` (see README)")
+        )
     return entries, origins
 
 
-def _load_list(
-    path: Path, folder: Path, model: type[Item], problems: list[Problem], origins: dict[str, Origin]
-) -> list[Item]:
-    display = _display(path, folder) if path.exists() else str(Path(folder.name) / path.name)
-    if not path.exists():
-        problems.append(Problem(display, 1, "file not found", f"create {path.name} (see README)"))
+def _load_red_flags(folder: Path, problems: list[Problem], origins: dict[str, Origin]) -> list[RedFlag]:
+    """The red flags; none at all is an error, since it would switch triage off without a word."""
+    path = folder / RED_FLAGS_FILE
+    display = _display(path, folder)
+    fix = f"restore {RED_FLAGS_FILE} (git checkout {display})"
+    if not _present(path):
+        problems.append(Problem(display, 1, "file not found: triage would be switched off", fix))
         return []
+    found: list[Problem] = []
+    red_flags = _load_list(path, folder, RedFlag, found, origins)
+    problems.extend(p for p in found if p.message != EMPTY_FILE)  # its "delete the file" is the wrong advice here
+    if not red_flags and not _has_errors(found):
+        problems.append(Problem(display, 1, "no red flags: triage would be switched off", fix))
+    return red_flags
+
+
+def _load_list(
+    path: Path,
+    folder: Path,
+    model: type[Item],
+    problems: list[Problem],
+    origins: dict[str, Origin],
+    invalid_ids: set[str] | None = None,
+) -> list[Item]:
+    """The valid items of a list file; the ids of invalid ones go to `invalid_ids` (already reported,
+    so `related` naming them is not reported again as an unknown id)."""
+    display = _display(path, folder)
     document = read_yaml(path, display)
     problems.extend(document.problems)
     if document.data is None and not document.problems:
-        problems.append(Problem(display, 1, "file is empty", "add entries or delete the file", warning=True))
+        problems.append(Problem(display, 1, EMPTY_FILE, "add entries or delete the file", warning=True))
         return []
     if document.data is None:
         return []
@@ -150,6 +187,8 @@ def _load_list(
     for index, raw in enumerate(document.data):
         item = _validate(model, raw, document, (index,), problems)
         if item is None:
+            if invalid_ids is not None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                invalid_ids.add(raw["id"])
             continue
         item_id = str(item.id)
         origin = Origin(display, document.line_of((index,)), item_lines.get(index, {}))
@@ -172,8 +211,8 @@ def _load_list(
 def _load_mapping(
     path: Path, folder: Path, model: type[Model], problems: list[Problem], *, required: bool
 ) -> Model | None:
-    display = str(Path(folder.name) / path.name)
-    if not path.exists():
+    display = _display(path, folder)
+    if not _present(path):
         if required:
             problems.append(Problem(display, 1, "file not found", f"create {path.name} (see README)"))
         return None
@@ -226,7 +265,13 @@ def _problem_from(error: ErrorDetails, model: type[BaseModel], document: YamlDoc
         fix = "use lower-case words joined by hyphens, e.g. `does-it-hurt`"
         return Problem(document.path, line, f"`{name}` value `{value}` is not a valid id", fix)
     if kind.startswith("date"):
+        value = error.get("input")
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d?-\d\d?", value):
+            fix = "write a real date as YYYY-MM-DD, e.g. 2026-11-20"
+            return Problem(document.path, line, f"`{name}` date {value} does not exist", fix)
         return Problem(document.path, line, f"`{name}` is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-20")
+    if kind.startswith("int_"):
+        return Problem(document.path, line, f"`{name}` should be a whole number", "write a small whole number, e.g. 3")
     if kind == "too_short":
         return Problem(document.path, line, f"`{name}` is empty", f"add at least one item under `{name}:`")
     if kind in {"list_type"}:
@@ -254,7 +299,9 @@ def _problem_from(error: ErrorDetails, model: type[BaseModel], document: YamlDoc
     return Problem(document.path, line, f"`{name}`: {message}", "correct the value (see README, 'Editing answers')")
 
 
-def _check_related(entries: list[Entry], origins: dict[str, Origin], problems: list[Problem]) -> None:
+def _check_related(
+    entries: list[Entry], origins: dict[str, Origin], problems: list[Problem], invalid_ids: set[str]
+) -> None:
     known = {e.id for e in entries}
     for entry in entries:
         origin = origins[entry.id]
@@ -262,7 +309,7 @@ def _check_related(entries: list[Entry], origins: dict[str, Origin], problems: l
             line = origin.line_of("related", position)
             if related == entry.id:
                 problems.append(Problem(origin.file, line, f"`{entry.id}` lists itself in `related`", "remove it"))
-            elif related not in known:
+            elif related not in known and related not in invalid_ids:
                 guess = difflib.get_close_matches(related, sorted(known), n=1)
                 hint = f" (did you mean `{guess[0]}`?)" if guess else ""
                 message = f"`related` of `{entry.id}` names unknown id `{related}`"
