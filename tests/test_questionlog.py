@@ -3,6 +3,7 @@ export, concurrency, redaction before storage, and failures that never stop answ
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -19,6 +20,7 @@ from click.testing import Result as CliResult
 
 from faq.questionlog import LogError, QuestionLog, database_url, parse_age, questions
 from faq.retrieval import Retriever, open_retriever
+from faq.web.gate import ALLOWED_FAILURES, SignInGate, attempts
 
 POSTGRES_ENV = "FAQ_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES = "postgresql+psycopg://faq:faq@127.0.0.1:5432/faq_test"
@@ -105,10 +107,11 @@ def test_export_csv(store: QuestionLog, retriever: Retriever) -> None:
     store.record_feedback(row_id, helpful=False, comment="too short")
     out = io.StringIO()
     assert store.export_csv(out) == 1
-    header, line = out.getvalue().splitlines()
-    assert header == "id,asked_at,source,question,status,answer_ids,scores,red_flag,helpful,comment"
-    assert ",app,does it hurt,answered,does-it-hurt " in line
-    assert line.endswith(",down,too short")
+    header, line = csv.reader(io.StringIO(out.getvalue()))
+    assert header == "id asked_at source question status answer_ids scores red_flag helpful comment".split()
+    assert line[2:5] == ["app", "does it hurt", "answered"]
+    assert line[5].startswith("does-it-hurt ")
+    assert line[-2:] == ["down", "too short"]
 
 
 def test_concurrent_writers_lose_nothing(store: QuestionLog, retriever: Retriever) -> None:
@@ -186,3 +189,90 @@ def test_logging_can_be_switched_off(
     monkeypatch.setenv("FAQ_LOG", "off")
     faq("ask", "--log", "does it hurt")
     assert not (built / "questions.sqlite3").exists()
+
+
+def test_staff_gate_counts_tries_atomically_in_the_shared_database(store: QuestionLog) -> None:
+    # Twenty simultaneous guesses from one device (as from several replicas): only the allowed
+    # number is ever compared with the password; the rest wait out the pause.
+    gate = SignInGate(store.engine)
+    outcomes: list[str] = []
+
+    def guess() -> None:
+        outcomes.append(gate.check("guess", "right", "ip:203.0.113.7", now=1000.0).outcome)
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["paused"] * (20 - ALLOWED_FAILURES) + ["wrong"] * ALLOWED_FAILURES
+    assert gate.check("right", "right", "ip:203.0.113.7", now=1000.0 + 30).outcome == "ok"
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(attempts)).scalar() == 0
+
+
+FORMULAS = [
+    '=HYPERLINK("//evil.example","does it hurt")',
+    "+1+1 does it hurt",
+    "-2+3 what is dry needling",
+    "@(1+1) is it safe",
+]
+
+
+def test_cli_export_defuses_spreadsheet_formulas(built: Path, faq: Callable[..., CliResult], tmp_path: Path) -> None:
+    assert faq("ask", "--log", input="\n".join(FORMULAS) + "\n").exit_code == 0
+    store = QuestionLog(database_url(built))
+    rows = store.rows()
+    store.record_feedback(rows[0].id, helpful=False, comment="\t=1+2")
+    store.record_feedback(rows[1].id, helpful=False, comment="\r=1+2 again")
+    target = tmp_path / "log.csv"
+    assert faq("log", "export", "--format", "csv", "-o", str(target)).exit_code == 0
+    with target.open(newline="") as file:
+        raw = file.read()
+    exported = list(csv.reader(io.StringIO(raw)))
+    assert [row[3] for row in exported[1:]] == ["'" + q for q in FORMULAS]
+    assert [row[9] for row in exported[1:3]] == ["'\t=1+2", "'\r=1+2 again"]
+    for cell in ["'" + q for q in FORMULAS]:
+        assert '"' + cell.replace('"', '""') + '"' in raw  # and the cell is quoted
+    for row in exported:
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row)
+
+
+def test_sqlite_files_are_private_to_the_owner(tmp_path: Path, retriever: Retriever) -> None:
+    path = tmp_path / "questions.sqlite3"
+    old_umask = os.umask(0o022)  # the usual default, which would leave the files world-readable
+    try:
+        store = QuestionLog(f"sqlite:///{path}")
+        store.record(retriever.answer("does it hurt"), "app")
+        with store.engine.connect():  # the -wal and -shm files exist while a connection is open
+            files = sorted(tmp_path.glob("questions.sqlite3*"))
+            assert [f.name for f in files] == ["questions.sqlite3", "questions.sqlite3-shm", "questions.sqlite3-wal"]
+            assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: "0o600" for f in files}
+    finally:
+        os.umask(old_umask)
+
+
+def test_an_older_world_readable_log_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "questions.sqlite3"
+    QuestionLog(f"sqlite:///{path}").engine.dispose()
+    path.chmod(0o644)
+    QuestionLog(f"sqlite:///{path}")
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_cli_export_file_is_private_and_a_bad_path_is_a_usage_error(
+    built: Path, faq: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    faq("ask", "--log", "does it hurt")
+    target = tmp_path / "log.csv"
+    old_umask = os.umask(0o022)
+    try:
+        assert faq("log", "export", "-o", str(target)).exit_code == 0
+    finally:
+        os.umask(old_umask)
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert len(target.read_text().splitlines()) == 2
+    missing = tmp_path / "no-such-folder" / "log.csv"
+    result = faq("log", "export", "-o", str(missing))
+    assert result.exit_code == 2
+    assert f"cannot write {missing} (No such file or directory) — choose a file in a folder" in result.output

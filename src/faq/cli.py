@@ -327,13 +327,30 @@ def purge(index_dir: Path | None, older_than: str) -> None:
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True, help="Output format.")
 @click.option("--since", default=None, help="Only questions newer than this (e.g. 30d).")
-@click.option("-o", "--output", type=click.File("w"), default="-", help="File to write (default: standard output).")
-def export(index_dir: Path | None, fmt: str, since: str | None, output: Any) -> None:
-    """Export the (already redacted) question log as CSV."""
-    from faq.questionlog import QuestionLog, database_url, parse_age
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write, readable by you only (default: standard output).",
+)
+def export(index_dir: Path | None, fmt: str, since: str | None, output: Path | None) -> None:
+    """Export the (already redacted) question log as CSV, safe to open in a spreadsheet: every cell
+    is quoted and a cell that starts like a formula (= + - @) gets a leading '.
+    """
+    from faq.questionlog import QuestionLog, database_url, open_private, parse_age
 
     start = dt.datetime.now(dt.UTC) - parse_age(since) if since else None
-    QuestionLog(database_url(config.index_dir(index_dir))).export_csv(output, start)
+    store = QuestionLog(database_url(config.index_dir(index_dir)))
+    if output is None:
+        store.export_csv(sys.stdout, start)
+        return
+    try:
+        stream = open_private(output)
+    except OSError as err:
+        message = f"cannot write {output} ({err.strerror}) — choose a file in a folder you can write to"
+        raise click.BadParameter(message) from None
+    with stream:
+        store.export_csv(stream, start)
 
 
 def _missed_thresholds(figures: dict[str, Any], limits: dict[str, float | None]) -> list[str]:

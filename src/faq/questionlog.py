@@ -7,10 +7,12 @@ ever written; redaction happens here, inside `record`, so no caller can forget i
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,8 @@ DATABASE_URL_ENV = "FAQ_DATABASE_URL"
 LOG_ENV = "FAQ_LOG"
 LOG_FILE = "questions.sqlite3"
 MAX_STORED_CHARS = 1000
+FORMULA_STARTS = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet run a cell as a formula (full-width forms included, via NFKC)."""
 
 T = TypeVar("T")
 
@@ -93,13 +97,28 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600), or make an older one so.
+
+    SQLite creates the -wal and -shm files with the database file's permissions, so they follow.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # an empty file is an empty database
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        # Someone else's file keeps the permissions its owner chose.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+
+
 class QuestionLog:
     """Reads and writes the log. Every method raises LogError, never a driver exception."""
 
     def __init__(self, url: str) -> None:
         try:
             if url.startswith("sqlite:///"):
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                _private_sqlite_file(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
             self.engine = sa.create_engine(url, pool_pre_ping=True)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -153,14 +172,19 @@ class QuestionLog:
         return self._run(questions.delete().where(questions.c.asked_at < cutoff), lambda r: int(r.rowcount))
 
     def export_csv(self, stream: IO[str], since: dt.datetime | None = None) -> int:
-        """Write the log as CSV (a header, then one row per question); returns the row count."""
-        writer = csv.writer(stream)
+        """Write the log as CSV (a header, then one row per question); returns the row count.
+
+        Safe to open in a spreadsheet (OWASP's advice on CSV injection): every cell is quoted, and
+        a cell that starts like a formula gets a leading `'`, so a question such as
+        `=HYPERLINK(...)` shows as text instead of running.
+        """
+        writer = csv.writer(stream, quoting=csv.QUOTE_ALL)
         writer.writerow(
             ["id", "asked_at", "source", "question", "status", "answer_ids", "scores", "red_flag", "helpful", "comment"]
         )
         count = 0
         for row in self.rows(since):
-            writer.writerow(_csv_values(row))
+            writer.writerow(spreadsheet_safe(value) for value in _csv_values(row))
             count += 1
         return count
 
@@ -183,6 +207,18 @@ def _row(r: Any) -> LoggedQuestion:
         helpful=r["helpful"],
         comment=r["comment"],
     )
+
+
+def open_private(path: Path) -> IO[str]:
+    """Open `path` for writing CSV; a new file is readable by its owner only (0600)."""
+    return open(path, "w", newline="", encoding="utf-8", opener=lambda p, flags: os.open(p, flags, 0o600))
+
+
+def spreadsheet_safe(value: object) -> object:
+    """`value` with a `'` in front when it is text a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value and unicodedata.normalize("NFKC", value[0]) in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def _csv_values(row: LoggedQuestion) -> Iterator[object]:

@@ -49,6 +49,8 @@ class Group:
     nearest_question: str
     nearest_score: float
     suggestion: Suggestion | None = None
+    comments: list[str] = field(default_factory=list)
+    """The (redacted) comments patients left with a thumbs down."""
 
     @property
     def count(self) -> int:
@@ -82,6 +84,7 @@ class Report:
                     "questions": g.questions,
                     "nearest": {"id": g.nearest_id, "question": g.nearest_question, "score": round(g.nearest_score, 4)},
                     "suggestion": asdict(g.suggestion) if g.suggestion else None,
+                    "comments": g.comments,
                 }
                 for g in self.groups
             ],
@@ -144,6 +147,7 @@ def _groups(
         entry = retriever.entries[int(np.argmax(signals.ranked(settings)))]
         confidence = float(signals.fused(settings).max())  # what `min_score` is compared with
         group = Group(kind, [texts[i] for i in members], entry.id, entry.question, confidence)
+        group.comments = [c for i in members if (c := rows[i].comment)]
         group.suggestion = _suggest(group, settings.min_score)
         groups.append(group)
     return sorted(groups, key=lambda g: -g.count)

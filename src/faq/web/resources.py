@@ -8,7 +8,8 @@ import streamlit as st
 
 from faq import config
 from faq.embedding import Encoder, load_encoder
-from faq.web.gate import PasswordGate
+from faq.questionlog import database_url
+from faq.web.gate import SignInGate
 from faq.web.logbook import AppLog
 from faq.web.rebuild import Rebuilder
 from faq.web.serving import ServingHolder
@@ -43,9 +44,13 @@ def app_log() -> AppLog:
 
 
 @st.cache_resource(show_spinner=False)
-def staff_gate() -> PasswordGate:
-    """One gate per server process, so the pause after failed tries holds across sessions."""
-    return PasswordGate()
+def _staff_gate(url: str) -> SignInGate:
+    return SignInGate.open(url)
+
+
+def staff_gate() -> SignInGate:
+    """The staff sign-in gate; its per-device counts live in the question-log database, shared by replicas."""
+    return _staff_gate(database_url(config.index_dir().resolve()))
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,6 +7,8 @@ patient page, and shows nothing until the password is entered.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from collections import Counter
 from typing import Any
 
@@ -22,27 +24,43 @@ from faq.report import build_report
 from faq.retrieval import Retriever
 from faq.validation import collision_problems, find_collisions, overdue_reviews
 from faq.web import resources
-from faq.web.gate import staff_password
+from faq.web.gate import device_key, staff_password
+from faq.web.serving import AppUnavailableError, StaffNotice
 
 SIGNED_IN = "staff_signed_in"
+DEVICE_KEY = "staff_device"
+INBOX_LABEL_CHARS = 80
+_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 PERIODS = {"Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90}
+
+
+def literal(text: str) -> str:
+    """`text` as Markdown that shows exactly these characters: every ASCII punctuation mark escaped,
+    so nothing a patient typed can become an image, a link or formatting on the staff page."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", " ".join(text.split()))
+
+
+def _device() -> str:
+    # Streamlit sees no address on localhost; then the browser session stands in for the device.
+    address = st.context.ip_address
+    session_key = st.session_state.setdefault(DEVICE_KEY, secrets.token_hex(16))
+    return device_key(address if isinstance(address, str) else None, session_key)
 
 
 def _sign_in(password: str) -> bool:
     if st.session_state.get(SIGNED_IN):
         return True
-    gate = resources.staff_gate()
     with st.form("staff-login", clear_on_submit=True):
         entered = st.text_input("Staff password", type="password", key="staff-password")
         submitted = st.form_submit_button("Sign in")
     if not submitted:
         return False
-    outcome = gate.check(entered, password)
-    if outcome == "ok":
+    verdict = resources.staff_gate().check(entered, password, _device())
+    if verdict.outcome == "ok":
         st.session_state[SIGNED_IN] = True
         st.rerun()
-    if outcome == "paused":
-        st.error(f"Too many wrong tries. Please wait {gate.seconds_paused():.0f} seconds and try again.")
+    if verdict.wait_seconds:
+        st.error(f"Too many wrong passwords from this device. Try again in {verdict.wait_seconds} seconds.")
     else:
         st.error("That password is not right.")
     return False
@@ -100,8 +118,15 @@ def _inbox(retriever: Retriever, rows: list[LoggedQuestion], since: dt.datetime)
     if not report.groups:
         st.caption("Nothing to review: every question in this period was answered and none got a thumbs down.")
     for group in report.groups:
-        with st.expander(f"{group.count} x {group.label}: {group.questions[0]}"):
+        # Patient text only ever as plain text (st.text, st.code) or escaped: a Markdown image in
+        # a question would otherwise be fetched from its host when staff open the inbox.
+        first = group.questions[0]
+        first = first if len(first) <= INBOX_LABEL_CHARS else first[: INBOX_LABEL_CHARS - 1] + "…"
+        with st.expander(f"{group.count} x {group.label}: {literal(first)}"):
             st.text("\n".join(group.questions))
+            if group.comments:
+                st.caption("Comments")
+                st.text("\n".join(group.comments))
             st.caption(f"Nearest entry: {group.nearest_id} (score {group.nearest_score:.2f})")
             if group.suggestion is not None:
                 st.markdown(f"**Suggestion:** {group.suggestion.label}")
@@ -161,6 +186,20 @@ def _rebuild() -> None:
         st.error(f"The rebuild failed: {status.message}")
 
 
+def _serving_problems(notice: StaffNotice | None, log_problem: str | None) -> None:
+    """Why patients are not answered from the current knowledge (the paths, the validate output),
+    and a question log that is not being written. Patients see only a neutral notice."""
+    if notice is None and log_problem is None:
+        return
+    st.subheader("Serving problems", anchor=False)
+    if notice is not None:
+        st.warning(notice.summary)
+        if notice.details:
+            st.code("\n".join(notice.details), language=None, wrap_lines=True)
+    if log_problem is not None:
+        st.warning(log_problem)
+
+
 def main() -> None:
     """Render the staff page."""
     st.set_page_config(page_title="Staff · FAQ assistant", page_icon="🛠️", layout="wide")
@@ -173,12 +212,12 @@ def main() -> None:
         return
     try:
         serving = resources.holder().current()
-    except FaqError as err:
-        st.error(f"The assistant cannot answer right now: {err}")
+    except FaqError as err:  # no index can be used: say why; patients are asked to call the clinic
+        notice = err.notice if isinstance(err, AppUnavailableError) else StaffNotice(str(err))
+        _serving_problems(notice, resources.app_log().problem)
         _health()
         return
-    if serving.notice is not None:
-        st.warning(serving.notice.summary)
+    _serving_problems(serving.notice, resources.app_log().problem)
     period = st.segmented_control("Period", list(PERIODS), default="Last 7 days", key="period") or "Last 7 days"
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=PERIODS[period])
     try:
