@@ -1,6 +1,7 @@
 """Speed against the physical floor, every ratio measured in the same run:
 
 * core query (text -> ranked ids, model loaded) vs a bare forward of the same text;
+* triage's own cost per message of the triage set (p50 target: at most 5 ms);
 * a whole `faq ask` process vs `python -c "import sentence_transformers; load; encode once"`;
   plus `faq --help` and `faq validate --no-collisions`, which must not load the model stack;
 * batch mode: N questions through stdin, fitted to a line (per-question cost and start-up);
@@ -140,6 +141,41 @@ def core_query(knowledge: Path, index: Path, rounds: int) -> dict[str, Any]:
     }
 
 
+def triage_cost(knowledge: Path, index: Path, rounds: int) -> dict[str, Any]:
+    """Per message of tests/data/triage.yaml: the triage step itself (triggers, context, typos, similarity)
+    and the extra forward for the sentences of a longer message, in milliseconds (p50 and p95).
+
+    This is the cost triage adds on top of the question's own encoding, which answering needs anyway.
+    """
+    import yaml
+
+    from faq.retrieval import open_retriever
+    from faq.text import clean_question, sentences
+
+    retriever = open_retriever(knowledge, index)
+    messages = [c["question"] for c in yaml.safe_load((ROOT / "tests" / "data" / "triage.yaml").read_text())]
+    signals = retriever.signals_for(messages)
+    check, split = [], []
+    for _ in range(rounds):
+        for message, signal in zip(messages, signals, strict=True):
+            started = time.perf_counter()
+            retriever.triage.check(signal.text, *signal.triage_vectors(), retriever.settings)
+            check.append(time.perf_counter() - started)
+            parts = sentences(clean_question(message)[0])
+            started = time.perf_counter()
+            if parts:
+                retriever.encoder.encode(parts)
+            split.append(time.perf_counter() - started)
+    total = [a + b for a, b in zip(check, split, strict=True)]
+    return {
+        "messages": len(messages),
+        "multi_sentence": sum(bool(sentences(clean_question(m)[0])) for m in messages),
+        "check_ms": {"p50": float(np.percentile(check, 50)) * 1000, "p95": float(np.percentile(check, 95)) * 1000},
+        "sentences_ms": {"p50": float(np.percentile(split, 50)) * 1000, "p95": float(np.percentile(split, 95)) * 1000},
+        "total_ms": {"p50": float(np.percentile(total, 50)) * 1000, "p95": float(np.percentile(total, 95)) * 1000},
+    }
+
+
 def cold_start(knowledge: Path, index: Path, runs: int) -> dict[str, Any]:
     """Whole processes, interleaved: `faq ask`, the bare sentence-transformers script (loading the same
     models as `faq ask`: with tuning on, the tuned one too), and the light commands."""
@@ -247,6 +283,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result = {
         "smoke": args.smoke,
         "core": core_query(knowledge, index, rounds=1 if args.smoke else 5),
+        "triage": triage_cost(knowledge, index, rounds=1 if args.smoke else 3),
         "cold": cold_start(knowledge, index, runs=1 if args.smoke else 5),
         "batch": batch(knowledge, index, 5 if args.smoke else 400),
         "build": build_times(

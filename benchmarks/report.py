@@ -209,6 +209,25 @@ def speed_sections(sp: dict[str, Any]) -> tuple[str, list[list[Any]]]:
         )
     )
     limit = cold["model_load_s"] + 2
+    triage = sp.get("triage")
+    if triage:
+        out.append(
+            f"\n### Triage cost\n\nPer message of `tests/data/triage.yaml` ({triage['messages']} messages, "
+            f"{triage['multi_sentence']} of them several sentences long): the red-flag check itself, and the "
+            "extra forward that encodes a longer message's sentences, on top of the question's own encoding.\n\n"
+            + _table(
+                ["step", "p50 ms", "p95 ms"],
+                [
+                    ["triggers, context, typos, similarity", triage["check_ms"]["p50"], triage["check_ms"]["p95"]],
+                    [
+                        "sentence vectors (longer messages only)",
+                        triage["sentences_ms"]["p50"],
+                        triage["sentences_ms"]["p95"],
+                    ],
+                    ["total", triage["total_ms"]["p50"], triage["total_ms"]["p95"]],
+                ],
+            )
+        )
     targets = [
         ["core query ≤ 1.3 x bare forward", f"{core['ratio_vs_forward']:.2f} x", core["ratio_vs_forward"] <= 1.3],
         [
@@ -227,6 +246,9 @@ def speed_sections(sp: dict[str, Any]) -> tuple[str, list[list[Any]]]:
             build["one_edit_s"] < limit,
         ],
     ]
+    if triage:
+        p50 = triage["total_ms"]["p50"]
+        targets.append(["triage adds ≤ 5 ms per question (p50)", f"{p50:.2f} ms", p50 <= 5])
     return "\n".join(out), targets
 
 

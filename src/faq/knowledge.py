@@ -63,6 +63,10 @@ class KnowledgeBase:
                 return entry
         raise KeyError(entry_id)
 
+    def flag_levels(self) -> dict[str, str]:
+        """Each red flag's id and level, for eval cases that name their flag."""
+        return {f.id: f.level for f in self.red_flags}
+
     def content_hash(self) -> str:
         """A fingerprint of what the index is built from: entries, red flags, topics and clinic details."""
         payload = {

@@ -80,6 +80,7 @@ class Triage:
 
     def __post_init__(self) -> None:
         self._triggers = [Trigger.parse(f, t) for f in self.flags for t in f.triggers]
+        self._parts = frozenset(part for trigger in self._triggers for part in trigger.parts)
         self._by_id = {f.id: f for f in self.flags}
         words = {
             w for f in self.flags for text in (*f.triggers, *f.examples) for w in normalise_for_matching(text).split()
@@ -107,9 +108,13 @@ class Triage:
     def _trigger_hits(self, text: str, framing: Frame) -> list[RedFlagHit]:
         readings = {f" {as_first_person(t)} " for t in (text, self.speller.correct(text))}
         fired: dict[str, RedFlagHit] = {}
-        for trigger in self._triggers:
-            if trigger.flag.id not in fired and any(trigger.fires(r, framing) for r in readings):
-                fired[trigger.flag.id] = RedFlagHit(trigger.flag, "trigger", 1.0)
+        for reading in readings:
+            present = {part for part in self._parts if part in reading}  # one pass over every phrase
+            for trigger in self._triggers:
+                if trigger.flag.id in fired or not present.issuperset(trigger.parts):
+                    continue
+                if trigger.fires(reading, framing):
+                    fired[trigger.flag.id] = RedFlagHit(trigger.flag, "trigger", 1.0)
         return list(fired.values())
 
     def _similarity_hits(
