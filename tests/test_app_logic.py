@@ -10,9 +10,9 @@ import pytest
 
 from faq.embedding import Encoder
 from faq.knowledge import load_knowledge
-from faq.retrieval import Match
+from faq.retrieval import DID_YOU_MEAN_GAP, Match, close_matches
 from faq.schema import Entry, Source
-from faq.web.conversation import DID_YOU_MEAN_GAP, close_matches, welcome_examples
+from faq.web.conversation import welcome_examples
 from faq.web.feedback import record_feedback, recorded
 from faq.web.replies import reviewed_line, staff_markdown, tel_url
 from faq.web.serving import AppUnavailableError, ServingHolder, load_serving

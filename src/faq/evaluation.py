@@ -91,6 +91,10 @@ class Metrics:
     """Of the urgent cases that name their flags, the share whose card was one of them."""
     flags: dict[str, FlagFigures] = field(default_factory=dict)
     """Per red flag: its urgent cases (by first-named flag), how many were caught, and its false alarms."""
+    did_you_mean: float | None = None
+    """The share of answerable cases answered with "Did you mean ...?" choices."""
+    right_among_choices: float | None = None
+    """Of the cases answered with choices, the share whose right entry was among them."""
 
     def to_json(self) -> dict[str, Any]:
         """All figures and failures as plain JSON values."""
@@ -170,6 +174,7 @@ def score(cases: list[Case], results: list[Result]) -> Metrics:
     reciprocal = 0.0
     answerable = no_answer_ok = no_answer_total = urgent_ok = urgent_total = false_alarms = named = right = 0
     per_flag: dict[str, FlagFigures] = {}
+    with_choices = right_choice = 0
     failures = []
     for case, result in zip(cases, results, strict=True):
         returned = [m.entry.id for m in result.matches]
@@ -203,6 +208,9 @@ def score(cases: list[Case], results: list[Result]) -> Metrics:
                 hits1 += rank == 1
                 hits3 += rank is not None and rank <= 3
                 reciprocal += 1 / rank if rank else 0.0
+                if result.choices:
+                    with_choices += 1
+                    right_choice += any(m.entry.id in case.expect for m in result.choices)
                 ok = rank == 1 and result.status == "answered"
         if not ok:
             flag = result.red_flag.flag.id if result.red_flag else None
@@ -218,6 +226,8 @@ def score(cases: list[Case], results: list[Result]) -> Metrics:
         failures=failures,
         right_flag=right / named if named else None,
         flags=dict(sorted(per_flag.items())),
+        did_you_mean=with_choices / answerable if answerable else None,
+        right_among_choices=right_choice / with_choices if with_choices else None,
     )
 
 

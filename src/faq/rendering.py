@@ -90,6 +90,9 @@ def render_metrics(metrics: Metrics) -> str:
         f"urgent recall      {_percent(metrics.urgent_recall)}",
         f"false alarms       {metrics.false_alarms}",
     ]
+    if metrics.did_you_mean is not None:
+        among = _percent(metrics.right_among_choices)
+        lines.append(f"did you mean       {_percent(metrics.did_you_mean)} of answerable (right among choices {among})")
     if metrics.right_flag is not None:
         lines.append(f"right flag         {_percent(metrics.right_flag)}")
     if metrics.flags:

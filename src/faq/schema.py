@@ -47,7 +47,7 @@ class Entry(_Strict):
 
     id: EntryId
     question: Text
-    alternates: list[Text] = Field(min_length=1)
+    alternates: list[Text] = Field(default_factory=list)
     answer: Text
     category: Text
     tags: list[Text] = Field(default_factory=list)

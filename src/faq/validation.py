@@ -45,6 +45,16 @@ def overdue_reviews(kb: KnowledgeBase, today: dt.date, *, strict: bool) -> list[
     return problems
 
 
+def missing_alternates(kb: KnowledgeBase) -> list[Problem]:
+    """A warning per entry with no alternates: valid (an imported plain FAQ has none), but it matches worse."""
+    fix = "add a few ways patients ask it under `alternates:` (short, misspelt, worried): phrasings help matching"
+    return [
+        Problem(kb.origins[e.id].file, kb.origins[e.id].line, f"`{e.id}` has no alternates", fix, warning=True)
+        for e in kb.entries
+        if not e.alternates
+    ]
+
+
 def find_collisions(kb: KnowledgeBase, encoder: Encoder) -> list[Collision]:
     """Phrasings the model confuses across owners.
 

@@ -1,7 +1,7 @@
 """What the chat shows for each question, decided from a `Result` before anything is drawn.
 
-Kept free of Streamlit so the rules (when to ask "Did you mean ...?", what a no-answer offers) read
-and test as plain Python.
+Kept free of Streamlit so the rules (what a no-answer offers, which examples to show) read and test
+as plain Python. Whether to ask "Did you mean ...?" is decided by `Retriever.answer` (`Result.choices`).
 """
 
 from __future__ import annotations
@@ -10,20 +10,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from faq.knowledge import KnowledgeBase
-from faq.retrieval import Match, Result
+from faq.retrieval import Result
 from faq.schema import Entry, OutOfScopeTopic, RedFlag
-
-DID_YOU_MEAN_GAP = 0.03
-"""Top fused scores closer than this are too close to call, so the patient picks instead of us guessing.
-
-Measured on tests/data/eval.yaml with the shipped knowledge (180 answerable questions): a gap under
-0.03 occurs for 17 of them; for those the top entry was the right one only 9 times (a coin flip),
-while the right entry was among the offered choices 16 times. Every choice must also clear
-`min_score`, or it is no real candidate.
-"""
-
-MAX_CHOICES = 3
-"""At most this many "Did you mean ...?" choices: more is a menu, not a clarifying question."""
 
 Kind = Literal["answer", "choices", "no_answer", "urgent", "error"]
 
@@ -49,28 +37,19 @@ class Turn:
     """The message looks written in another language: the reply adds the emergency and crisis numbers."""
 
 
-def close_matches(matches: list[Match], min_score: float) -> list[Match]:
-    """The matches too close to the best one to choose between; empty when the best one is clearly ahead."""
-    if len(matches) < 2:
-        return []
-    best = matches[0].score
-    close = [m for m in matches[:MAX_CHOICES] if m.score >= min_score and best - m.score < DID_YOU_MEAN_GAP]
-    return close if len(close) >= 2 else []
-
-
-def turn_from_result(turn_id: int, result: Result, min_score: float) -> Turn:
+def turn_from_result(turn_id: int, result: Result) -> Turn:
     """The turn for a typed question: care card first if a red flag fired, then an answer, choices or help."""
-    return replace(_reply(turn_id, result, min_score), other_language=result.other_language)
+    return replace(_reply(turn_id, result), other_language=result.other_language)
 
 
-def _reply(turn_id: int, result: Result, min_score: float) -> Turn:
+def _reply(turn_id: int, result: Result) -> Turn:
     top = result.matches[0].entry if result.matches else None
     if result.red_flag is not None:
         return Turn(turn_id, result.question, "urgent", result.truncated, red_flag=result.red_flag.flag, answer=top)
     if result.status == "answered":
-        close = [m.entry for m in close_matches(result.matches, min_score)]
-        if close:
-            return Turn(turn_id, result.question, "choices", result.truncated, choices=close)
+        if result.choices:
+            choices = [m.entry for m in result.choices]
+            return Turn(turn_id, result.question, "choices", result.truncated, choices=choices)
         return Turn(turn_id, result.question, "answer", result.truncated, answer=top)
     suggestions = [m.entry for m in result.suggestions]
     declined = None if result.out_of_scope is None else result.out_of_scope.topic
