@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
+import numpy as np
 import pytest
 from click.testing import Result
+from index_faults import INDEX_FAULTS, current_is_a_folder, unknown_row_id
 
 from faq.embedding import Encoder
 from faq.errors import IndexCorruptError, IndexMissingError, IndexStaleError
-from faq.index import build_index, check_fresh, current_build, load_index
+from faq.index import build_index, check_fresh, current_build, load_index, load_models
 from faq.knowledge import load_knowledge
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 
 def test_build_writes_manifest_and_index(knowledge: Path, tmp_path: Path, encoder: Encoder) -> None:
@@ -124,3 +131,71 @@ def test_cli_build_reports_counts(knowledge: Path, tmp_path: Path, faq: Callable
     assert "Built index of 5 entries (20 phrasings, 3 red flags)" in result.output
     again = faq("build", "--knowledge", str(knowledge), "--index", str(tmp_path / "idx"))
     assert "0 texts embedded, 29 reused from cache" in again.output
+
+
+SAMPLE_EVAL = Path(__file__).parent / "data" / "sample_eval.yaml"
+
+
+@pytest.mark.parametrize("fault", INDEX_FAULTS, ids=list(INDEX_FAULTS))
+def test_damaged_index_is_refused_with_the_fix(built: Path, fault: str) -> None:
+    damage, problem = INDEX_FAULTS[fault]
+    damage(built)
+    with pytest.raises(IndexCorruptError) as err:
+        load_index(built)
+    assert problem in str(err.value)
+    assert str(err.value).endswith("— run `faq build` to rebuild it")
+
+
+@pytest.mark.parametrize("fault", INDEX_FAULTS, ids=list(INDEX_FAULTS))
+@pytest.mark.parametrize("command", ["ask", "eval"])
+def test_cli_names_the_fix_for_a_damaged_index_and_build_repairs_it(
+    built: Path, fault: str, command: str, faq: Callable[..., Result]
+) -> None:
+    INDEX_FAULTS[fault][0](built)
+    args = ["ask", "does it hurt"] if command == "ask" else ["eval", str(SAMPLE_EVAL)]
+    result = faq(*args)
+    assert result.exit_code in (1, 2), result.output
+    assert "unexpected" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "run `faq build`" in result.output
+    assert faq("build").exit_code == 0
+    assert faq(*args).exit_code == 0
+
+
+def test_unknown_row_id_then_a_knowledge_edit_names_the_fix(
+    built: Path, knowledge: Path, faq: Callable[..., Result]
+) -> None:
+    unknown_row_id(built)
+    basics = knowledge / "basics.yaml"
+    basics.write_text(basics.read_text().replace("brief cramp", "short cramp"))
+    result = faq("ask", "does it hurt")
+    assert result.exit_code == 1
+    assert "unexpected" not in result.output and "run `faq build`" in result.output
+
+
+def test_build_over_a_current_folder_keeps_it_aside(built: Path, knowledge: Path, encoder: Encoder) -> None:
+    current_is_a_folder(built)
+    build_index(load_knowledge(knowledge), built, encoder)
+    assert load_index(built).vectors.ntotal == 20
+    (kept,) = built.glob("CURRENT.damaged-*")
+    assert (kept / "notes").is_dir()  # nothing a person put there is lost
+
+
+class _NarrowEncoder:
+    """A deterministic 8-wide stand-in that claims the default model's name, as a different model
+    saved under the same name would: only the vectors' width matters here."""
+
+    name = "default"
+    dimension = 8
+
+    def encode(self, texts: list[str], *, progress: bool = False) -> NDArray[np.float32]:
+        digests = [hashlib.sha256(t.encode()).digest()[:8] for t in texts]
+        vectors = np.array([list(d) for d in digests], dtype=np.float32).reshape(-1, 8) + 1.0
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_index_of_another_width_than_the_model_is_refused(knowledge: Path, tmp_path: Path, encoder: Encoder) -> None:
+    build_index(load_knowledge(knowledge), tmp_path / "index", _NarrowEncoder())  # type: ignore[arg-type]
+    index = load_index(tmp_path / "index")
+    with pytest.raises(IndexCorruptError, match=r"8-wide vectors but model 'default' gives 384\) — run `faq build`"):
+        load_models(index, lambda name: encoder)

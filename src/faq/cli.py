@@ -164,13 +164,20 @@ def _record(log: QuestionLog, result: Any) -> QuestionLog | None:
         return None
 
 
+def _valid_text(text: str) -> str:
+    """`text` with bytes that were not UTF-8 (kept by Python as lone surrogates) replaced by U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _questions(question: str | None) -> Iterator[str]:
     if question is not None:
-        yield question
+        yield _valid_text(question)
         return
-    for line in sys.stdin:
+    # Bytes, decoded line by line: one line of another encoding must not end the batch.
+    for raw in sys.stdin.buffer:
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if line.strip():
-            yield line.rstrip("\n")
+            yield line
 
 
 @cli.command()

@@ -15,6 +15,7 @@ moment leaves the previous index in use.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -23,6 +24,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -33,7 +35,7 @@ import numpy as np
 from faq.errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from faq.knowledge import KnowledgeBase
 from faq.schema import Clinic, Entry, OutOfScopeTopic, RedFlag, Settings
-from faq.tuning import MODELS_FOLDER, ensure_tuned, prune_models, tuned_name
+from faq.tuning import MODELS_FOLDER, TunedModel, ensure_tuned, prune_models, tuned_name
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -217,10 +219,8 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     entry_vectors, flag_vectors, topic_vectors = np.split(vectors, [len(texts), len(texts) + len(flag_texts)])
     tuned, ranking_vectors = None, None
     if kb.settings.tune_epochs:
-        from faq.embedding import load_encoder
-
-        tuned = ensure_tuned(kb, index_dir, encoder.name, progress=progress)
-        ranking_vectors, encoded_for_ranking = _embed_cached(index_dir, load_encoder(str(tuned.path)), texts, progress)
+        tuned, ranker = _tuned_model(kb, index_dir, encoder, progress)
+        ranking_vectors, encoded_for_ranking = _embed_cached(index_dir, ranker, texts, progress)
         encoded += encoded_for_ranking
 
     manifest = Manifest(
@@ -256,11 +256,36 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _write_atomically(index_dir / CURRENT_FILE, lambda tmp: Path(tmp).write_text(final.name + "\n"))
+    _set_current(index_dir, final.name)
     _prune(index_dir, keep=final.name)
     seconds = time.perf_counter() - started
     total = len(texts) + len(flag_texts) + len(topic_texts) + (len(texts) if tuned else 0)
     return BuildReport(final, manifest, encoded, total - encoded, seconds, None if tuned is None else tuned.seconds)
+
+
+def _tuned_model(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, progress: bool) -> tuple[TunedModel, Encoder]:
+    """The stored tuned model for `kb`, loaded; tuned again when it is missing or cannot be loaded."""
+    from faq.embedding import ModelLoadError, load_encoder
+
+    tuned = ensure_tuned(kb, index_dir, encoder.name, progress=progress)
+    try:
+        ranker = load_encoder(str(tuned.path))
+    except ModelLoadError:  # damaged (a partial copy, a deleted weights file): train it again
+        shutil.rmtree(tuned.path, ignore_errors=True)
+        tuned = ensure_tuned(kb, index_dir, encoder.name, progress=progress)
+        ranker = load_encoder(str(tuned.path))
+    if tuned.seconds is not None:  # freshly trained: vectors cached from an earlier copy may not match it
+        _cache_path(index_dir, ranker.name).unlink(missing_ok=True)
+    return tuned, ranker
+
+
+def _set_current(index_dir: Path, build: str) -> None:
+    """Point CURRENT at `build`; a folder in its place is moved aside (to CURRENT.damaged-<time>), not deleted."""
+    pointer = index_dir / CURRENT_FILE
+    if pointer.is_dir() and not pointer.is_symlink():
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        pointer.rename(index_dir / f"{CURRENT_FILE}.damaged-{stamp}")
+    _write_atomically(pointer, lambda tmp: Path(tmp).write_text(build + "\n"))
 
 
 def _embed_cached(
@@ -306,10 +331,29 @@ def current_build(index_dir: Path) -> Path:
     pointer = index_dir / CURRENT_FILE
     if not pointer.exists():
         raise IndexMissingError(f"no index in {index_dir}/ — run `faq build` to create it")
-    path = index_dir / "builds" / pointer.read_text().strip()
+    try:
+        name = pointer.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):  # binary junk, or a folder where the file should be
+        name = ""
+    if not name or name.startswith(".") or any(c in name for c in "/\\\0"):
+        raise _damaged(index_dir, "the CURRENT file does not name a build")
+    path = index_dir / "builds" / name
     if not path.is_dir():
-        raise IndexCorruptError(f"the index in {index_dir}/ is damaged (build folder missing) — {FIX}")
+        raise _damaged(index_dir, "build folder missing")
     return path
+
+
+def builds_newest_first(index_dir: Path) -> list[Path]:
+    """Every finished build folder, newest first: where to look for a last good index."""
+    try:
+        found = [p for p in (index_dir / "builds").iterdir() if p.is_dir() and not p.name.startswith(".")]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def _damaged(index_dir: Path, why: str) -> IndexCorruptError:
+    return IndexCorruptError(f"the index in {index_dir}/ is damaged ({why}) — {FIX}")
 
 
 def _unreadable(index_dir: Path, err: Exception) -> IndexCorruptError:
@@ -318,9 +362,14 @@ def _unreadable(index_dir: Path, err: Exception) -> IndexCorruptError:
 
 def load_index(index_dir: Path) -> LoadedIndex:
     """Read the current build; IndexMissingError or IndexCorruptError with the fix when it can't be used."""
+    return load_build(current_build(index_dir))
+
+
+def load_build(path: Path) -> LoadedIndex:
+    """Read one build folder, checking its files against each other; IndexCorruptError when they disagree."""
     import faiss
 
-    path = current_build(index_dir)
+    index_dir = path.parent.parent
     try:
         manifest = Manifest(**json.loads((path / "manifest.json").read_text()))
     except Exception as err:  # any unreadable or inconsistent file means the same thing to the user
@@ -341,8 +390,46 @@ def load_index(index_dir: Path) -> LoadedIndex:
             settings=Settings.model_validate(snapshot["settings"]),
             out_of_scope=[OutOfScopeTopic.model_validate(t) for t in snapshot["out_of_scope"]],
         )
+        row_ids = {name: [str(i) for i in rows[name]] for name in ("entries", "red_flags", "out_of_scope")}
     except Exception as err:  # any unreadable or inconsistent file means the same thing to the user
         raise _unreadable(index_dir, err) from err
+    problem = _inconsistency(manifest, row_ids, knowledge, vectors, flag_vectors, topic_vectors, ranking)
+    if problem:
+        raise _damaged(index_dir, problem)
+    return LoadedIndex(
+        manifest,
+        vectors,
+        row_ids["entries"],
+        flag_vectors.astype(np.float32, copy=False),
+        row_ids["red_flags"],
+        topic_vectors.astype(np.float32, copy=False),
+        row_ids["out_of_scope"],
+        knowledge,
+        path,
+        ranking,
+    )
+
+
+def _inconsistency(
+    manifest: Manifest,
+    rows: dict[str, list[str]],
+    knowledge: KnowledgeBase,
+    vectors: Any,
+    flag_vectors: NDArray[Any],
+    topic_vectors: NDArray[Any],
+    ranking: Any | None,
+) -> str | None:
+    """What disagrees between a build's files (widths, row counts, ids), or None when they fit together."""
+    width = manifest.dimension
+    faiss_files = [("vectors.faiss", vectors), (RANKING_FILE, ranking)]
+    for name, index in faiss_files:
+        if index is not None and index.d != width:
+            return f"{name} holds {index.d}-wide vectors, not {width} as manifest.json says"
+    for name, array in (("red_flags.npy", flag_vectors), ("out_of_scope.npy", topic_vectors)):
+        if array.ndim != 2 or not np.issubdtype(array.dtype, np.floating):
+            return f"{name} is not a table of vectors"
+        if array.shape[1] != width:
+            return f"{name} holds {array.shape[1]}-wide vectors, not {width} as manifest.json says"
     counts_differ = (
         vectors.ntotal != len(rows["entries"])
         or len(flag_vectors) != len(rows["red_flags"])
@@ -350,18 +437,56 @@ def load_index(index_dir: Path) -> LoadedIndex:
         or (ranking is not None and ranking.ntotal != vectors.ntotal)
     )
     if counts_differ:
-        raise IndexCorruptError(f"the index in {index_dir}/ is damaged (row counts differ) — {FIX}")
-    return LoadedIndex(
-        manifest,
-        vectors,
-        rows["entries"],
-        flag_vectors,
-        rows["red_flags"],
-        topic_vectors,
-        rows["out_of_scope"],
-        knowledge,
-        path,
-        ranking,
+        return "row counts differ"
+    known = {
+        "entries": {e.id for e in knowledge.entries},
+        "red_flags": {f.id for f in knowledge.red_flags},
+        "out_of_scope": {t.id for t in knowledge.out_of_scope},
+    }
+    for name, ids in rows.items():
+        unknown = next((i for i in ids if i not in known[name]), None)
+        if unknown is not None:
+            return f"rows.json names {_ROW_KINDS[name]} `{unknown}`, which its knowledge.json lacks"
+    return None
+
+
+_ROW_KINDS = {"entries": "entry", "red_flags": "red flag", "out_of_scope": "out-of-scope topic"}
+
+
+class TunedModelError(IndexCorruptError):
+    """The tuned model an index ranks with is missing or cannot be loaded; `faq build` tunes it again."""
+
+
+def load_models(index: LoadedIndex, load_model: Callable[[str], Encoder]) -> tuple[Encoder, Encoder | None]:
+    """The model that encoded `index` and its tuned copy (None without tuning), checked against its vectors.
+
+    ModelLoadError when the configured model itself cannot be loaded; TunedModelError when only the
+    tuned copy is gone; IndexCorruptError when a model's vectors are not as wide as the index's.
+    """
+    from faq.embedding import ModelLoadError
+
+    encoder = load_model(index.manifest.model)
+    ranker = None
+    if index.ranking_model is not None:
+        try:
+            ranker = load_model(index.ranking_model)
+        except ModelLoadError as err:
+            raise TunedModelError(
+                f"the tuned model {index.ranking_model} is missing or damaged — run `faq build` to tune it again"
+            ) from err
+    for model in (encoder, ranker):
+        if model is not None and model.dimension != index.manifest.dimension:
+            raise IndexCorruptError(
+                f"the index in {index.path.parent.parent}/ does not fit its model ({index.manifest.dimension}-wide "
+                f"vectors but model {model.name!r} gives {model.dimension}) — {FIX}"
+            )
+    return encoder, ranker
+
+
+def without_tuning(index: LoadedIndex) -> LoadedIndex:
+    """The same index ranking with the untuned model: what can still answer when the tuned model is lost."""
+    return dataclasses.replace(
+        index, manifest=dataclasses.replace(index.manifest, tuned_model=None), ranking_vectors=None
     )
 
 

@@ -24,8 +24,8 @@ from faq.web import resources
 from faq.web.browse import draw_browse
 from faq.web.conversation import Turn, turn_for_entry, turn_for_error, turn_from_result, welcome_examples
 from faq.web.logbook import APP_LOG_KEY, AppLog
-from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown, topic_buttons
-from faq.web.serving import AppUnavailableError, StaffNotice
+from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown, tel_url, topic_buttons
+from faq.web.serving import PATIENT_NOTICE, AppUnavailableError
 from faq.web.style import apply_style
 
 log = logging.getLogger(__name__)
@@ -110,20 +110,26 @@ def _disclaimer(clinic: Clinic, logged: bool) -> None:
         st.caption(f":material/info: {staff_markdown(clinic.disclaimer + notice)}")
 
 
-def _staff_notice(notice: StaffNotice) -> None:
-    with st.expander("Staff notice", icon=":material/build:", key="staff-notice"):
-        st.caption(notice.summary)
-        if notice.details:
-            st.code("\n".join(notice.details), language=None, wrap_lines=True)
+def _update_notice() -> None:
+    # Patients see only this; the reason, with paths and the validate output, is for staff
+    # (the staff page, ServingHolder.staff_notice) and the server log.
+    with st.container(key="update-notice"):
+        st.caption(f":material/update: {PATIENT_NOTICE}")
 
 
-def _unavailable(notice: StaffNotice) -> None:
-    st.title(f"{PAGE_ICON} {PAGE_TITLE}", anchor=False)
-    st.info(
-        "Sorry, the question assistant is not available right now. Please call the clinic. "
-        "If you feel unwell or think it may be an emergency, call your local emergency number."
-    )
-    _staff_notice(notice)
+def unavailable(clinic: Clinic | None) -> None:
+    """The page when no answers can be given: how to reach a person, and the emergency number."""
+    emergency = clinic.emergency_number if clinic is not None else "911"
+    with st.container(key="unavailable"):
+        st.title(f"{PAGE_ICON} {PAGE_TITLE}", anchor=False)
+        if clinic is not None:
+            call = f"Please call {staff_markdown(clinic.name)} at {staff_markdown(clinic.phone)}."
+        else:
+            call = "Please call the clinic."
+        st.info(f"Sorry, the question assistant is not available right now. {call}", icon=":material/call:")
+        if clinic is not None:
+            st.link_button(f"Call {clinic.phone}", tel_url(clinic.phone), icon=":material/call:")
+        st.error(f"**If you feel unwell or think it may be an emergency, call {emergency} now.**")
 
 
 def main() -> None:
@@ -133,7 +139,7 @@ def main() -> None:
     try:
         serving = resources.holder().current(building=_building)
     except AppUnavailableError as err:
-        _unavailable(err.notice)
+        unavailable(err.clinic)
         return
     retriever = serving.retriever
     clinic = retriever.knowledge.clinic
@@ -155,9 +161,5 @@ def main() -> None:
         _welcome(retriever.knowledge)
         for past in st.session_state["turns"]:
             draw_turn(past, retriever.knowledge, _open_entry)
-    notice = serving.notice
-    if app_log.problem is not None:
-        summary = f"{notice.summary} {app_log.problem}" if notice else app_log.problem
-        notice = StaffNotice(summary, notice.details if notice else [])
-    if notice is not None:
-        _staff_notice(notice)
+    if serving.notice is not None:  # a broken question log does not change the answers: staff only
+        _update_notice()
