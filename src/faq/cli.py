@@ -90,10 +90,10 @@ def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, n
     its own entry; an out-of-scope example very close to an entry's phrasing). Exits 1 on errors.
     """
     from faq.knowledge import load_knowledge
-    from faq.validation import overdue_reviews
+    from faq.validation import missing_alternates, overdue_reviews
 
     kb = load_knowledge(config.knowledge_dir(knowledge_dir))
-    problems = [*kb.warnings, *overdue_reviews(kb, dt.date.today(), strict=strict)]
+    problems = [*kb.warnings, *overdue_reviews(kb, dt.date.today(), strict=strict), *missing_alternates(kb)]
     if not no_collisions:
         from faq.embedding import load_encoder
         from faq.validation import collision_problems, find_collisions
@@ -232,14 +232,15 @@ def evaluate(
 ) -> None:
     """Measure answers on EVAL_FILE, a YAML list of `question:` / `expect:` cases.
 
-    `expect` is an entry id, a list of acceptable ids, `no-answer` or `urgent`. Exits 1 when a
+    `expect` is an entry id, a list of acceptable ids, `no-answer`, `urgent` (optionally with
+    `flag:`, the red flags that fit) or `not-urgent`. Exits 1 when a
     figure is below a --min-* threshold (or false alarms above --max-false-alarms).
     """
     from faq.evaluation import case_signals, load_cases, run_cases, save_latest, score
     from faq.rendering import render_metrics
 
     retriever = open_retriever_for(knowledge_dir, index_dir)
-    cases = load_cases(eval_file, {e.id for e in retriever.entries})
+    cases = load_cases(eval_file, {e.id for e in retriever.entries}, retriever.knowledge.flag_levels())
     metrics = score(cases, run_cases(retriever, case_signals(retriever, cases)))
     save_latest(config.index_dir(index_dir), eval_file, metrics)
     click.echo(json.dumps(metrics.to_json(), indent=2) if as_json else render_metrics(metrics))
@@ -250,7 +251,7 @@ def evaluate(
 
 @cli.command()
 @folder_options
-@click.argument("eval_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("eval_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--dry-run", is_flag=True, help="Print the chosen settings without writing settings.yaml.")
 @click.option(
     "--min-no-answer-accuracy",
@@ -260,13 +261,19 @@ def evaluate(
     help="Refuse at least this share of the no-answer cases, if any setting can.",
 )
 def calibrate(
-    knowledge_dir: Path | None, index_dir: Path | None, eval_file: Path, dry_run: bool, min_no_answer_accuracy: float
+    knowledge_dir: Path | None,
+    index_dir: Path | None,
+    eval_files: tuple[Path, ...],
+    dry_run: bool,
+    min_no_answer_accuracy: float,
 ) -> None:
-    """Choose the no-answer threshold, hybrid weight and red-flag threshold from EVAL_FILE.
+    """Choose the no-answer threshold, hybrid weight and red-flag threshold from EVAL_FILES.
 
-    Keeps urgent recall at its best with the fewest false alarms, then refuses at least
-    --min-no-answer-accuracy of the no-answer cases, then answers the most answerable cases with
-    the right entry first. Writes knowledge/settings.yaml.
+    Give the triage set too (`faq calibrate tests/data/eval.yaml tests/data/triage.yaml`) so the
+    red-flag threshold is chosen on many urgent messages and look-alikes. Keeps urgent recall at its
+    best with the fewest false alarms, then refuses at least --min-no-answer-accuracy of the
+    no-answer cases, then answers the most answerable cases with the right entry first. Writes
+    knowledge/settings.yaml.
     """
     from faq.calibration import calibrate as choose_settings
     from faq.calibration import write_settings
@@ -275,7 +282,8 @@ def calibrate(
     from faq.rendering import render_metrics
 
     retriever = open_retriever_for(knowledge_dir, index_dir)
-    cases = load_cases(eval_file, {e.id for e in retriever.entries})
+    known, levels = {e.id for e in retriever.entries}, retriever.knowledge.flag_levels()
+    cases = [case for path in eval_files for case in load_cases(path, known, levels)]
     result = choose_settings(retriever, cases, min_no_answer_accuracy)
     chosen = result.settings
     click.echo(
@@ -286,7 +294,7 @@ def calibrate(
     click.echo(render_metrics(result.metrics))
     if not dry_run:
         path = config.knowledge_dir(knowledge_dir) / SETTINGS_FILE
-        note = f"Chosen by `faq calibrate {eval_file}` on {dt.date.today()}."
+        note = f"Chosen by `faq calibrate {' '.join(str(p) for p in eval_files)}` on {dt.date.today()}."
         write_settings(path, chosen, note)
         click.echo(f"\nWrote {path}.")
 

@@ -54,7 +54,7 @@ HYPOTHETICAL = re.compile(
     r"scared (?:i might|i will|of|that)|afraid (?:i might|i will|of|that)|ever (?:happened|happen|cause)|"
     r"has anyone|have you ever|do people|does anyone|can you get|can someone|does that happen|does this happen|"
     r"is it (?:common|normal|possible|likely|usual) (?:to|for)|"
-    r"can (?:dry )?needling help|does (?:dry )?needling help|"
+    r"(?:can|could|does|do|will|would) (?:dry needling|needling|needles|the needles|it|this|you|they) help|"
     r"if (?:the (?:needle|spot)|it|i (?:ever|do|did)|you|there is|there s|theres)|how long should i|"
     r"(?:could|can|might|would) i be|am i allergic|will i (?:cope|manage|be ok|be okay|be alright|faint|pass out)|"
     r"why (?:do|does|would|might) (?:my|i|it|you|the)|"
@@ -66,6 +66,7 @@ PAST = re.compile(
     r"\b(?:years? ago|months? ago|weeks? ago|last (?:year|month)|as a (?:kid|child|teenager|teen)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
     r"once before|years back|history of|had a stroke|had a collapsed|(?:fainted|passed out|blacked out) once|"
+    r"for (?:a few|a couple of|several|many|two|three|four|\d+) (?:weeks|months|years)|"  # long-standing, not new
     r"once at|at (?:my|the) last|last time|(?:tests?|injections?|jabs?|dentist|needles|vaccines?|blood) before|"
     r"i (?:always |usually |often |sometimes )?get|i tend to get|"  # habitual: "i get hives from my cat"
     r"(?:probably|prob|likely|must be|just) (?:just )?(?:the|a|my) (?:cold|flu|virus|bug|allergies|hay fever)|"

@@ -75,7 +75,7 @@ def _next_turn(question: str | None, retriever: Retriever) -> Turn | None:
     except Exception as err:  # never the message or traceback: either could quote the question
         log.error("answering failed: %s", type(err).__name__)
         return turn_for_error(turn_id, clean_question(question)[0])
-    turn = turn_from_result(turn_id, result, retriever.settings.min_score)
+    turn = turn_from_result(turn_id, result)
     app_log: AppLog = st.session_state[APP_LOG_KEY]
     if app_log.enabled(retriever.knowledge.clinic.log_questions):
         turn = dataclasses.replace(turn, log_id=app_log.record(result))
