@@ -26,7 +26,8 @@ from faq.language import other_language
 from faq.lexical import LexicalIndex
 from faq.schema import Entry, Settings
 from faq.scope import Scope, ScopeHit
-from faq.text import clean_question, sentences
+from faq.spelling import Speller
+from faq.text import clean_question, normalise_for_matching, sentences
 from faq.triage import RedFlagHit, Triage
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 Status = Literal["answered", "no_answer", "urgent"]
 SUGGESTIONS = 3
+TYPO_MIN_LENGTH = 5
+"""Words shorter than this are not corrected for matching: short slang ("wats", "doin", "sooo") was
+corrected wrongly more often than rightly on tests/data/dev-2026-12-01.yaml."""
 DENSE_CANDIDATE_ROWS = 256
 
 
@@ -159,6 +163,7 @@ class Retriever:
         self._row_entry = np.array([self._position[i] for i in index.row_entry_ids], dtype=np.int64)
         documents = [" ".join([*e.phrasings(), *e.tags]) for e in self.entries]
         self.lexical = LexicalIndex(documents)
+        self.speller = Speller(knowledge_words(knowledge), min_length=TYPO_MIN_LENGTH)
         self.triage = Triage(knowledge.red_flags, index.red_flag_vectors, index.red_flag_rows)
         self.scope = Scope(knowledge.out_of_scope, index.out_of_scope_vectors, index.out_of_scope_rows)
 
@@ -183,10 +188,11 @@ class Retriever:
 
     def _signals(self, cleaned: list[tuple[str, bool]]) -> list[Signals]:
         texts = [text for text, _ in cleaned]
+        matched = [self.speller.correct_words(text) for text in texts]  # "neddle" -> "needle"
         split = [sentences(text) for text in texts]
-        encoded = self.encoder.encode(texts + [s for parts in split for s in parts])
+        encoded = self.encoder.encode(matched + [s for parts in split for s in parts])
         vectors, sentence_vectors = encoded[: len(texts)], encoded[len(texts) :]
-        ranking = [None] * len(texts) if self.ranker is None else list(self.ranker.encode(texts))
+        ranking = [None] * len(texts) if self.ranker is None else list(self.ranker.encode(matched))
         offsets = np.cumsum([0, *(len(parts) for parts in split)])
         return [
             Signals(
@@ -194,12 +200,12 @@ class Retriever:
                 truncated,
                 vector,
                 self._dense_scores(self.index.vectors, vector),
-                self.lexical.scores(text),
+                self.lexical.scores(corrected),
                 None if tuned is None else self._dense_scores(self.index.ranking_vectors, tuned),
                 *self._sentence_signals(sentence_vectors[start:end]),
             )
-            for (text, truncated), vector, tuned, start, end in zip(
-                cleaned, vectors, ranking, offsets[:-1], offsets[1:], strict=True
+            for (text, truncated), corrected, vector, tuned, start, end in zip(
+                cleaned, matched, vectors, ranking, offsets[:-1], offsets[1:], strict=True
             )
         ]
 
@@ -249,6 +255,12 @@ class Retriever:
         # among them scores no higher than the farthest row that was searched.
         scores[np.isinf(scores)] = float(similarities[0][valid].min())
         return scores
+
+
+def knowledge_words(knowledge: KnowledgeBase) -> set[str]:
+    """Every word of the entries' phrasings, tags and answers: what a misspelt word is corrected towards."""
+    texts = (t for e in knowledge.entries for t in (*e.phrasings(), *e.tags, e.answer))
+    return {w for t in texts for w in normalise_for_matching(t).split()}
 
 
 def open_retriever(knowledge_dir: Path | None = None, index_dir: Path | None = None) -> Retriever:

@@ -10,6 +10,7 @@ original and the corrected text, so a correction can add a match, never remove o
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from importlib.resources import files
 
@@ -17,6 +18,7 @@ from symspellpy import SymSpell, Verbosity
 
 MIN_LENGTH = 4
 """Shorter words are left alone: too many short words are one edit from each other."""
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @functools.cache
@@ -33,8 +35,9 @@ def english_counts() -> dict[str, int]:
 class Speller:
     """Corrects words towards a fixed vocabulary (the red flags' own words)."""
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], min_length: int = MIN_LENGTH) -> None:
         self.english = english_counts()
+        self.min_length = min_length
         self.vocabulary = frozenset(w for w in vocabulary if w.isalpha())
         self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word in self.vocabulary:
@@ -45,8 +48,12 @@ class Speller:
         """`text` (already normalised for matching) with misspelt words replaced."""
         return " ".join(self._word(w) for w in text.split())
 
+    def correct_words(self, text: str) -> str:
+        """`text` as typed, with its misspelt lower-case words replaced and everything else kept."""
+        return _WORD.sub(lambda m: self._word(m.group()) if m.group().islower() else m.group(), text)
+
     def _word(self, word: str) -> str:
-        if len(word) < MIN_LENGTH or word in self.vocabulary or word in self.english or not word.isalpha():
+        if len(word) < self.min_length or word in self.vocabulary or word in self.english or not word.isalpha():
             return word
         if word not in self._cache:
             self._cache[word] = self._lookup(word)
