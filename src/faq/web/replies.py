@@ -6,6 +6,7 @@ Every element that tests or the page's CSS need to find has a key naming the tur
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -71,6 +72,8 @@ def draw_turn(turn: Turn, knowledge: KnowledgeBase, open_entry: OpenEntry) -> No
 def draw_care_card(flag: RedFlag, clinic: Clinic, turn_id: int) -> None:
     """What to do now for a red flag, styled by level, with a button that dials the right number."""
     with st.container(key=f"care-{flag.level}-{turn_id}"):
+        with st.container(key=f"care-alert-{turn_id}"):  # read out by screen readers at once, hidden by CSS
+            st.html(f'<div role="alert">{CARE_LABELS[flag.level]}: {html.escape(flag.title)}</div>')
         st.markdown(CARE_BADGES[flag.level])
         st.markdown(f"#### {staff_markdown(flag.title)}", anchors=False)
         st.markdown(staff_markdown(care_card(flag, clinic)))
@@ -92,6 +95,7 @@ def draw_care_card(flag: RedFlag, clinic: Clinic, turn_id: int) -> None:
             st.link_button(*emergency, icon=call)
 
 
+CARE_LABELS = {"emergency": "Emergency", "crisis": "Support now", "urgent": "Urgent"}
 CARE_BADGES = {
     "emergency": ":red-badge[:material/emergency: Emergency]",
     "crisis": ":violet-badge[:material/favorite: Support now]",

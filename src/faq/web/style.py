@@ -11,6 +11,16 @@ CSS = """
 header[data-testid="stHeader"] { height: 0; min-height: 0; background: transparent; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-bottom: 1rem; }
 
+/* Keyboard focus (WCAG 2.4.7, 1.4.11): a solid ring at 5:1, not Streamlit's half-transparent one (about 2:1),
+   and on the scrolling page itself. The question box and disclaimer stick to the bottom of the scrolling
+   area, so a focused button must stop above them, not behind them (2.4.11); 12rem is their height when the
+   disclaimer wraps to three lines on a phone. */
+.stMain button:focus-visible, .stMain a:focus-visible, .stMain summary:focus-visible, .stMain:focus-visible {
+  outline: 2px solid #2a6f73; outline-offset: 2px;
+}
+.stMain:focus-visible { outline-offset: -2px; }
+.stMain { scroll-padding-bottom: 12rem; }
+
 .st-key-masthead h1 { font-size: 1.45rem; line-height: 1.25; margin: 0; padding: 0; }
 .st-key-masthead p { margin-bottom: 0; }
 
@@ -47,6 +57,13 @@ header[data-testid="stHeader"] { height: 0; min-height: 0; background: transpare
 }
 [class*="st-key-related-"] button p, [class*="st-key-choice-"] button p, [class*="st-key-suggest-"] button p,
 [class*="st-key-example-"] button p { text-align: left; }
+
+/* The care card's role="alert" line: screen readers announce it as soon as the card appears; the card
+   itself shows the same words, so it is hidden from sight only (not display:none, which would silence it). */
+[class*="st-key-care-alert-"] {
+  position: absolute; width: 1px !important; min-width: 0 !important; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
 
 [class*="st-key-care-"] h4 { font-size: 1.1rem; padding: 0.1rem 0 0.35rem; line-height: 1.3; }
 
