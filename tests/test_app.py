@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apptest import ask, start
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
@@ -19,25 +20,9 @@ from faq.questionlog import QuestionLog, database_url
 from faq.web.replies import TRUNCATED_NOTE
 from faq.web.serving import PATIENT_NOTICE
 
-APP = Path(__file__).parent.parent / "app.py"
 DISCLAIMER = "General information only, not medical advice. Talk to your provider. In an emergency call 911."
 LOG_NOTICE = "Questions are stored without names or contact details to help us improve these answers."
 NO_ANSWER = "Sorry, I don't have a vetted answer for that. Please call (555) 000-1111."
-TIMEOUT = 120  # the first run in a test process loads the model
-
-
-def start(timeout: float = TIMEOUT) -> AppTest:
-    """A fresh browser session on the page, after its first run."""
-    app = AppTest.from_file(str(APP), default_timeout=timeout).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def ask(app: AppTest, question: str) -> AppTest:
-    """Type a question into the chat box and press Enter."""
-    app.chat_input[0].set_value(question).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def block(app: AppTest, key: str) -> Block:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from apptest import TIMEOUT, start
+from apptest import ask as ask_page
 from click.testing import Result
 from index_faults import INDEX_FAULTS, TUNED_MODEL_FAULTS, unknown_row_id
 from streamlit.testing.v1 import AppTest
@@ -39,7 +41,6 @@ QUESTION = "does it hurt??"
 ANSWER = "Does dry needling hurt?"
 RED_FLAG_QUESTION = "cant breathe since my session yesterday"
 PHONE = "(555) 000-1111"
-TIMEOUT = 120
 
 
 def _copy_over(source: Path, target: Path) -> None:
@@ -88,18 +89,6 @@ def site(good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[P
     return _site(good, tmp_path, monkeypatch)
 
 
-def _start() -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def _ask(app: AppTest, question: str) -> AppTest:
-    app.chat_input[0].set_value(question).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def _block(app: AppTest, key: str) -> Block | None:
     try:
         found = app.get_by_key(key)
@@ -124,10 +113,10 @@ def _assert_patient_sees_no_internals(app: AppTest, tmp_path: Path) -> None:
 
 
 def _assert_answers_from_the_last_good_index(app: AppTest) -> None:
-    reply = _block(_ask(app, QUESTION), "answer-1")
+    reply = _block(ask_page(app, QUESTION), "answer-1")
     assert reply is not None, _page_text(app)
     assert reply.subheader[0].value == ANSWER
-    card = _block(_ask(app, RED_FLAG_QUESTION), "care-emergency-2")  # the red flags still work too
+    card = _block(ask_page(app, RED_FLAG_QUESTION), "care-emergency-2")  # the red flags still work too
     assert card is not None, _page_text(app)
 
 
@@ -145,7 +134,7 @@ def test_broken_knowledge_still_answers_from_the_last_good_index(
 ) -> None:
     knowledge, _ = site
     _copy_over(case, knowledge)
-    app = _start()
+    app = start()
     _assert_answers_from_the_last_good_index(app)
     _assert_patient_sees_no_internals(app, tmp_path)
 
@@ -153,7 +142,7 @@ def test_broken_knowledge_still_answers_from_the_last_good_index(
 def test_staff_get_the_details_patients_only_a_neutral_notice(site: tuple[Path, Path], tmp_path: Path) -> None:
     knowledge, _ = site
     _copy_over(DATA / "broken_knowledge" / "yaml_syntax_error", knowledge)
-    app = _ask(_start(), QUESTION)
+    app = ask_page(start(), QUESTION)
     notice = _block(app, "update-notice")
     assert notice is not None and notice.caption[0].value == f":material/update: {PATIENT_NOTICE}"
     _assert_patient_sees_no_internals(app, tmp_path)
@@ -173,7 +162,7 @@ def test_broken_index_still_answers_or_says_how_to_reach_the_clinic(
     INDEX_FAULTS[fault][0](index)
     if not knowledge_ok:
         _copy_over(DATA / "broken_knowledge" / "yaml_syntax_error", knowledge)
-    app = _start()
+    app = start()
     if knowledge_ok or _block(app, "unavailable") is None:
         _assert_answers_from_the_last_good_index(app)
     else:  # no usable index, and none can be built from broken knowledge
@@ -183,12 +172,12 @@ def test_broken_index_still_answers_or_says_how_to_reach_the_clinic(
 
 def test_damaged_rows_then_a_knowledge_edit_keeps_the_index_in_memory(site: tuple[Path, Path]) -> None:
     knowledge, index = site
-    first = _ask(_start(), QUESTION)
+    first = ask_page(start(), QUESTION)
     unknown_row_id(index)
     basics = knowledge / "basics.yaml"
     basics.write_text(basics.read_text().replace("brief cramp", "short cramp"))  # triggers a reload
-    _assert_answers_from_the_last_good_index(_start())
-    _ask(first, "how much is it")  # the earlier session keeps answering too
+    _assert_answers_from_the_last_good_index(start())
+    ask_page(first, "how much is it")  # the earlier session keeps answering too
     assert _block(first, "answer-2") is not None
 
 
@@ -198,7 +187,7 @@ def test_no_index_and_broken_knowledge_shows_the_call_page(tmp_path: Path, monke
     _copy_over(DATA / "broken_knowledge" / "yaml_syntax_error", knowledge)
     monkeypatch.setenv("FAQ_KNOWLEDGE", str(knowledge))
     monkeypatch.setenv("FAQ_INDEX", str(tmp_path / "index"))
-    app = _start()
+    app = start()
     _assert_call_page(app)
     _assert_patient_sees_no_internals(app, tmp_path)
     staff = resources.holder().staff_notice()
@@ -211,7 +200,7 @@ def test_lost_tuned_model_still_answers(
 ) -> None:
     _, index = _site(tuned, tmp_path, monkeypatch)
     TUNED_MODEL_FAULTS[fault](index)
-    app = _start()
+    app = start()
     _assert_answers_from_the_last_good_index(app)
     staff = resources.holder().staff_notice()
     assert staff is not None and "run `faq build` to tune it again" in staff.summary
