@@ -241,3 +241,29 @@ def test_out_of_scope_question_gets_its_topics_reply_and_the_contact_buttons(
         == "I can't give advice about medicines. Your pharmacist can help, or call (555) 000-1111."
     )
     assert {b.proto.url for b in reply.get("link_button")} == {"tel:5550001111", "https://test-clinic.example/book"}
+
+
+@pytest.fixture
+def shipped_app(shipped_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page on the shipped knowledge (its crisis card and other-language numbers), index copied to tmp_path."""
+    index = tmp_path / "index"
+    shutil.copytree(shipped_index, index)
+    monkeypatch.setenv("FAQ_KNOWLEDGE", str(Path(__file__).parent.parent / "knowledge"))
+    monkeypatch.setenv("FAQ_INDEX", str(index))
+    monkeypatch.setenv("FAQ_LOG", "off")
+    return start()
+
+
+def test_crisis_card_is_warm_and_gives_the_crisis_line(shipped_app: AppTest) -> None:
+    ask(shipped_app, "honestly with this pain i dont want to be here anymore")
+    card = block(shipped_app, "care-crisis-1")
+    shown = " ".join(texts(card))
+    assert "You don't have to face it alone" in shown
+    assert "988 Suicide & Crisis Lifeline (call or text 988)" in shown and "call 911" in shown
+    assert [b.proto.url for b in card.get("link_button")] == ["tel:988", "sms:988", "tel:911"]
+
+
+def test_other_language_reply_carries_the_emergency_numbers(shipped_app: AppTest) -> None:
+    ask(shipped_app, "hola, necesito ayuda con mi seguro por favor")
+    numbers = " ".join(texts(block(shipped_app, "numbers-1")))
+    assert "Emergencia: llame al 911" in numbers and "988" in numbers
