@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from playwright.sync_api import Browser, sync_playwright
 
 from faq.cli import cli
 from faq.embedding import Encoder, load_encoder
 from faq.index import build_index
 from faq.knowledge import load_knowledge
+from faq.web.harness import launch_chromium
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -79,3 +81,12 @@ def faq() -> Callable[..., Result]:
         return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the module."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

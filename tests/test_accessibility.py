@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from faq.embedding import Encoder
 from faq.index import build_index
 from faq.knowledge import load_knowledge
-from faq.web.harness import CHROMIUM, DESKTOP, PHONE, ask, launch_chromium, open_app, running_app
+from faq.web.harness import CHROMIUM, DESKTOP, PHONE, ask, open_app, running_app
 
 ROOT = Path(__file__).parent.parent
 SAMPLE_KB = Path(__file__).parent / "data" / "kb"
@@ -76,15 +76,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterat
     env = {"FAQ_KNOWLEDGE": str(root / "knowledge"), "FAQ_INDEX": str(root / "index"), "FAQ_STAFF_PASSWORD": STAFF}
     with running_app(ROOT / "app.py", env, root / "server.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the module."""
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

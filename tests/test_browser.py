@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from faq.embedding import Encoder
 from faq.index import build_index
 from faq.knowledge import load_knowledge
-from faq.web.harness import CHROMIUM, DESKTOP, PHONE, ask, launch_chromium, open_app, running_app
+from faq.web.harness import CHROMIUM, DESKTOP, PHONE, ask, open_app, running_app
 
 ROOT = Path(__file__).parent.parent
 SAMPLE_KB = Path(__file__).parent / "data" / "kb"
@@ -40,15 +40,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterat
     log = root / "server.log"
     with running_app(ROOT / "app.py", env, log) as url:
         yield url, log
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the module."""
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
