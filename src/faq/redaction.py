@@ -194,19 +194,20 @@ _TITLES = frozenset("dr doctor mr mrs ms miss mx prof professor nurse".split())
 _PARTICLES = frozenset("van von de del della da di du le la der den ter bin ibn al el st mac mc".split())
 _PEOPLE_MONTHS = frozenset("april may june august".split())  # months that are also first names
 # Lead-ins after which the next word is a name for sure (unless a common word), or if it looks like one.
-_SURE_LEADS = tuple(
-    tuple(lead.split())
-    for lead in (
-        "my name is|my name's|my names|name is|named|signed|mein name ist|ich heiße|ich heisse|me llamo|"
-        "mi nombre es|je m'appelle|mi chiamo|meu nome é|me chamo"
-    ).split("|")
+
+
+def _leads(phrases: str) -> tuple[tuple[str, ...], ...]:
+    """Lead-in phrases written as "a b|c", as word tuples."""
+    return tuple(tuple(lead.split()) for lead in phrases.split("|"))
+
+
+_SURE_LEADS = _leads(
+    "my name is|my name's|my names|name is|named|signed|mein name ist|ich heiße|ich heisse|me llamo|"
+    "mi nombre es|je m'appelle|mi chiamo|meu nome é|me chamo"
 )
-_LIKELY_LEADS = tuple(
-    tuple(lead.split())
-    for lead in (
-        "this is|it's|its|i'm|im|i am|call me|thanks|thank you|thx|cheers|regards|sincerely|hi|hello|hey|dear|"
-        "ich bin|soy|je suis|sono|sou"
-    ).split("|")
+_LIKELY_LEADS = _leads(
+    "this is|it's|its|i'm|im|i am|call me|thanks|thank you|thx|cheers|regards|sincerely|hi|hello|hey|dear|"
+    "ich bin|soy|je suis|sono|sou"
 )
 _COLON_LEADS = frozenset("name surname patient from signed contact".split())
 _LEAD_OUTS = frozenset("here speaking".split())
