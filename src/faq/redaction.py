@@ -193,7 +193,6 @@ _RELATIONS = frozenset(
 _TITLES = frozenset("dr doctor mr mrs ms miss mx prof professor nurse".split())
 _PARTICLES = frozenset("van von de del della da di du le la der den ter bin ibn al el st mac mc".split())
 _PEOPLE_MONTHS = frozenset("april may june august".split())  # months that are also first names
-# Lead-ins after which the next word is a name for sure (unless a common word), or if it looks like one.
 
 
 def _leads(phrases: str) -> tuple[tuple[str, ...], ...]:
@@ -201,6 +200,7 @@ def _leads(phrases: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(lead.split()) for lead in phrases.split("|"))
 
 
+# Lead-ins after which the next word is a name for sure (unless a common word), or if it looks like one.
 _SURE_LEADS = _leads(
     "my name is|my name's|my names|name is|named|signed|mein name ist|ich heiße|ich heisse|me llamo|"
     "mi nombre es|je m'appelle|mi chiamo|meu nome é|me chamo"
