@@ -4,7 +4,7 @@ Layout of the index folder::
 
     CURRENT                  name of the build in use (replaced atomically, last step of a build)
     builds/<build>/          vectors.faiss, rows.json, red_flags.npy, out_of_scope.npy, knowledge.json,
-                             manifest.json
+                             manifest.json, flag_classifier.npy (the red-flag classifier's weights)
     cache/<model>.npz        embeddings by text fingerprint, so unchanged texts are never re-encoded
     models/tuned-<hash>/     the model tuned on the phrasings, when settings.yaml asks for tuning;
                              its vectors are builds/<build>/ranking.faiss
@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from faq.classifier import FlagClassifier, feature_width
 from faq.errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from faq.knowledge import KnowledgeBase
-from faq.schema import Clinic, Entry, OutOfScopeTopic, RedFlag, Settings
+from faq.schema import NO_FLAG, Clinic, Entry, OutOfScopeTopic, RedFlag, Settings
 from faq.tuning import MODELS_FOLDER, TunedModel, ensure_tuned, prune_models, tuned_name
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"
 RANKING_FILE = "ranking.faiss"
+CLASSIFIER_FILE = "flag_classifier.npy"
 KEEP_BUILDS = 2
 FIX = "run `faq build` to rebuild it"
 FLAT_MAX_ROWS = 10_000
@@ -103,6 +105,7 @@ class LoadedIndex:
     path: Path
 
     ranking_vectors: Any | None = None  # faiss.Index of the tuned model's vectors, when tuning is on
+    flag_classifier: FlagClassifier | None = None
 
     @property
     def ranking_model(self) -> str | None:
@@ -215,8 +218,17 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     flag_texts = [x for f in kb.red_flags for x in f.examples]
     topic_rows = [t.id for t in kb.out_of_scope for _ in t.examples]
     topic_texts = [x for t in kb.out_of_scope for x in t.examples]
-    vectors, encoded = _embed_cached(index_dir, encoder, texts + flag_texts + topic_texts, progress)
-    entry_vectors, flag_vectors, topic_vectors = np.split(vectors, [len(texts), len(texts) + len(flag_texts)])
+    training_labels = [g.flag for g in kb.triage_training for _ in g.messages]
+    training_texts = [m for g in kb.triage_training for m in g.messages]
+    all_texts = texts + flag_texts + topic_texts + training_texts
+    vectors, encoded = _embed_cached(index_dir, encoder, all_texts, progress)
+    splits = np.cumsum([len(texts), len(flag_texts), len(topic_texts)])
+    entry_vectors, flag_vectors, topic_vectors, training_vectors = np.split(vectors, splits)
+    classifier = FlagClassifier.fit(
+        np.vstack([entry_vectors, topic_vectors, flag_vectors, training_vectors]),
+        texts + topic_texts + flag_texts + training_texts,
+        [NO_FLAG] * (len(texts) + len(topic_texts)) + flag_rows + training_labels,
+    )
     tuned, ranking_vectors = None, None
     if kb.settings.tune_epochs:
         tuned, ranker = _tuned_model(kb, index_dir, encoder, progress)
@@ -247,7 +259,10 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
             faiss.write_index(ranking_index, str(staging / RANKING_FILE))
         np.save(staging / "red_flags.npy", flag_vectors)
         np.save(staging / "out_of_scope.npy", topic_vectors)
-        rows = {"entries": row_ids, "red_flags": flag_rows, "out_of_scope": topic_rows}
+        rows: dict[str, list[str]] = {"entries": row_ids, "red_flags": flag_rows, "out_of_scope": topic_rows}
+        if classifier is not None:
+            np.save(staging / CLASSIFIER_FILE, classifier.weights)
+            rows["flag_classifier"] = list(classifier.labels)
         (staging / "rows.json").write_text(json.dumps(rows))
         (staging / "knowledge.json").write_text(json.dumps(_snapshot(kb), ensure_ascii=False))
         (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n")
@@ -259,7 +274,7 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     _set_current(index_dir, final.name)
     _prune(index_dir, keep=final.name)
     seconds = time.perf_counter() - started
-    total = len(texts) + len(flag_texts) + len(topic_texts) + (len(texts) if tuned else 0)
+    total = len(all_texts) + (len(texts) if tuned else 0)
     return BuildReport(final, manifest, encoded, total - encoded, seconds, None if tuned is None else tuned.seconds)
 
 
@@ -383,6 +398,10 @@ def load_build(path: Path) -> LoadedIndex:
         flag_vectors = np.load(path / "red_flags.npy", allow_pickle=False)
         topic_vectors = np.load(path / "out_of_scope.npy", allow_pickle=False)
         ranking = None if manifest.tuned_model is None else faiss.read_index(str(path / RANKING_FILE))
+        classifier = None
+        if "flag_classifier" in rows:
+            weights = np.load(path / CLASSIFIER_FILE, allow_pickle=False).astype(np.float32, copy=False)
+            classifier = FlagClassifier(tuple(str(label) for label in rows["flag_classifier"]), weights)
         knowledge = KnowledgeBase(
             entries=[Entry.model_validate(e) for e in snapshot["entries"]],
             red_flags=[RedFlag.model_validate(r) for r in snapshot["red_flags"]],
@@ -394,6 +413,7 @@ def load_build(path: Path) -> LoadedIndex:
     except Exception as err:  # any unreadable or inconsistent file means the same thing to the user
         raise _unreadable(index_dir, err) from err
     problem = _inconsistency(manifest, row_ids, knowledge, vectors, flag_vectors, topic_vectors, ranking)
+    problem = problem or _classifier_inconsistency(classifier, manifest.dimension, knowledge)
     if problem:
         raise _damaged(index_dir, problem)
     return LoadedIndex(
@@ -407,6 +427,7 @@ def load_build(path: Path) -> LoadedIndex:
         knowledge,
         path,
         ranking,
+        classifier,
     )
 
 
@@ -447,6 +468,20 @@ def _inconsistency(
         unknown = next((i for i in ids if i not in known[name]), None)
         if unknown is not None:
             return f"rows.json names {_ROW_KINDS[name]} `{unknown}`, which its knowledge.json lacks"
+    return None
+
+
+def _classifier_inconsistency(classifier: FlagClassifier | None, width: int, knowledge: KnowledgeBase) -> str | None:
+    """What disagrees between the red-flag classifier and the rest of the build, or None."""
+    if classifier is None:
+        return None
+    weights = classifier.weights
+    if weights.ndim != 2 or weights.shape != (len(classifier.labels), feature_width(width) + 1):
+        return f"{CLASSIFIER_FILE} does not fit its {len(classifier.labels)} labels and {width}-wide vectors"
+    flags = {f.id for f in knowledge.red_flags}
+    unknown = next((label for label in classifier.labels if label != NO_FLAG and label not in flags), None)
+    if unknown is not None:
+        return f"rows.json names red flag `{unknown}` for the classifier, which its knowledge.json lacks"
     return None
 
 

@@ -14,18 +14,19 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from faq.errors import KnowledgeError, Problem
-from faq.schema import Clinic, Entry, OutOfScopeTopic, RedFlag, Settings
+from faq.schema import NO_FLAG, Clinic, Entry, OutOfScopeTopic, RedFlag, Settings, TriageMessages
 from faq.yamlfile import Location, YamlDocument, read_yaml
 
 CLINIC_FILE = "clinic.yaml"
 RED_FLAGS_FILE = "red_flags.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 SETTINGS_FILE = "settings.yaml"
-SPECIAL_FILES = frozenset({CLINIC_FILE, RED_FLAGS_FILE, OUT_OF_SCOPE_FILE, SETTINGS_FILE})
+TRIAGE_TRAINING_FILE = "triage_training.yaml"
+SPECIAL_FILES = frozenset({CLINIC_FILE, RED_FLAGS_FILE, OUT_OF_SCOPE_FILE, SETTINGS_FILE, TRIAGE_TRAINING_FILE})
 EMPTY_FILE = "file is empty"
 
 Model = TypeVar("Model", bound=BaseModel)
-Item = TypeVar("Item", Entry, RedFlag, OutOfScopeTopic)
+Item = TypeVar("Item", Entry, RedFlag, OutOfScopeTopic, TriageMessages)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class KnowledgeBase:
     clinic: Clinic
     settings: Settings
     out_of_scope: list[OutOfScopeTopic] = field(default_factory=list)
+    triage_training: list[TriageMessages] = field(default_factory=list)
     origins: dict[str, Origin] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -75,6 +77,8 @@ class KnowledgeBase:
             "out_of_scope": [t.model_dump(mode="json") for t in self.out_of_scope],
             "clinic": self.clinic.model_dump(mode="json"),
         }
+        if self.triage_training:  # only when present, so indexes built before the file existed stay current
+            payload["triage_training"] = [t.model_dump(mode="json") for t in self.triage_training]
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 
@@ -92,6 +96,7 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
     out_of_scope = (
         _load_list(out_of_scope_file, folder, OutOfScopeTopic, problems, origins) if _present(out_of_scope_file) else []
     )
+    triage_training = _load_triage_training(folder, red_flags, problems)
     clinic = _load_mapping(folder / CLINIC_FILE, folder, Clinic, problems, required=True)
     settings = _load_mapping(folder / SETTINGS_FILE, folder, Settings, problems, required=False)
     _check_related(entries, origins, problems, invalid_ids)
@@ -104,6 +109,7 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         clinic=clinic,
         settings=settings or Settings(),
         out_of_scope=out_of_scope,
+        triage_training=triage_training,
         origins=origins,
         warnings=[p for p in problems if p.warning],
     )
@@ -158,6 +164,32 @@ def _load_red_flags(folder: Path, problems: list[Problem], origins: dict[str, Or
     if not red_flags and not _has_errors(found):
         problems.append(Problem(display, 1, "no red flags: triage would be switched off", fix))
     return red_flags
+
+
+def _load_triage_training(folder: Path, red_flags: list[RedFlag], problems: list[Problem]) -> list[TriageMessages]:
+    """The optional messages that teach the red-flag classifier; each group's `flag` must be a red flag or `none`."""
+    path = folder / TRIAGE_TRAINING_FILE
+    if not _present(path):
+        return []
+    origins: dict[str, Origin] = {}  # its own: a group is named after its flag, which is not a duplicate id
+    groups = _load_list(path, folder, TriageMessages, problems, origins)
+    known = {f.id for f in red_flags}
+    if not known and _has_errors(problems):
+        return groups  # red_flags.yaml is broken and already reported: every flag would look unknown
+    for group in groups:
+        if group.flag != NO_FLAG and group.flag not in known:
+            guess = difflib.get_close_matches(group.flag, sorted(known), n=1)
+            hint = f"`{guess[0]}`" if guess else "an id from red_flags.yaml"
+            origin = origins[group.id]
+            problems.append(
+                Problem(
+                    origin.file,
+                    origin.line_of("flag"),
+                    f"`flag: {group.flag}` is not a red flag",
+                    f"use {hint}, or `{NO_FLAG}` for messages that need no card",
+                )
+            )
+    return [g for g in groups if g.flag == NO_FLAG or g.flag in known]
 
 
 def _load_list(

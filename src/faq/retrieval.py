@@ -164,7 +164,7 @@ class Retriever:
         documents = [" ".join([*e.phrasings(), *e.tags]) for e in self.entries]
         self.lexical = LexicalIndex(documents)
         self.speller = Speller(knowledge_words(knowledge), min_length=TYPO_MIN_LENGTH)
-        self.triage = Triage(knowledge.red_flags, index.red_flag_vectors, index.red_flag_rows)
+        self.triage = Triage(knowledge.red_flags, index.red_flag_vectors, index.red_flag_rows, index.flag_classifier)
         self.scope = Scope(knowledge.out_of_scope, index.out_of_scope_vectors, index.out_of_scope_rows)
 
     @property

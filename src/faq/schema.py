@@ -97,6 +97,22 @@ class RedFlag(_Strict):
     care: Annotated[Text, AfterValidator(_known_placeholders)]
 
 
+NO_FLAG = "none"
+"""The `flag` of triage-training messages that need no care card."""
+
+
+class TriageMessages(_Strict):
+    """Patient messages that teach the red-flag classifier: all describe `flag`, or need no card (`none`)."""
+
+    flag: Annotated[str, Field(pattern=KEBAB_CASE)]
+    messages: list[Text] = Field(min_length=1)
+
+    @property
+    def id(self) -> str:
+        """The flag, as the id the loader reports duplicates by."""
+        return self.flag
+
+
 class OutOfScopeTopic(_Strict):
     """A kind of question the FAQ deliberately does not answer, with the reply shown instead.
 
@@ -136,6 +152,9 @@ class Settings(_Strict):
     lexical_weight: float = Field(default=0.3, ge=0.0, le=1.0)
     red_flag_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
     red_flag_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
+    red_flag_min_probability: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="the classifier's chance that a message needs a card, to show one"
+    )
     out_of_scope_margin: float = Field(
         default=0.0, ge=-1.0, le=1.0, description="decline when an out-of-scope example is this much nearer"
     )

@@ -15,7 +15,12 @@ _INVISIBLE = re.compile(
 """Zero-width and other invisible characters: dropped, so "c\u200bant" reads "cant", not "c ant"."""
 _SPACE = re.compile(r"\s+")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4")
-_NON_WORD = re.compile(r"[^\w\s]")
+_NON_WORD = re.compile(r"[^\w\s\u0900-\u0dff\u0e00-\u0e7f\u3099\u309a]")
+"""Punctuation and symbols. Indic and Thai vowel signs and Japanese voicing marks are kept: they are
+marks, not letters, but part of the word."""
+_ACCENTS = re.compile(r"[\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670]")
+"""Accents once decomposed (Latin, Greek, Cyrillic) and Hebrew and Arabic vowel and hamza marks: dropped,
+as patients often leave them out; other scripts' marks stay."""
 
 
 def clean_question(text: str) -> tuple[str, bool]:
@@ -36,8 +41,7 @@ def normalise_for_matching(text: str) -> str:
     """Lower-case words separated by single spaces, apostrophes and accents dropped ("Can't" -> "cant",
     "visión" -> "vision")."""
     text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text)).lower().translate(_APOSTROPHES)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    return _SPACE.sub(" ", _NON_WORD.sub(" ", _ACCENTS.sub("", text))).strip()
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*|\s+(?:but|and now|and then|anyway|so now)\s+", re.IGNORECASE)

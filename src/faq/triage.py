@@ -9,7 +9,13 @@ A red flag fires in one of two ways:
   suicidal"). An urgent trigger is skipped when the message only asks about a risk or a settled
   past event ("what if i faint?", "i fainted once years ago, it went away"), or when a negation
   stands just before it ("no fever, just stiff").
-- the message, or one of its sentences, is close in meaning to one of the flag's example phrasings
+- the classifier trained on the flags' messages (`faq.classifier`) gives the message, or one of its
+  sentences, at least `red_flag_min_probability` of needing a card; the card is the most serious
+  flag holding a fair share of that chance. It skips a sentence that only asks about a risk or
+  denies a symptom, and an urgent flag for a mild after-effect, unless it is very sure
+  (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself.
+- for an emergency or crisis flag, as a second net: the message, or one of its sentences, is close
+  in meaning to one of the flag's example phrasings
   AND closer to it than to every FAQ phrasing (plus a margin), and that sentence neither only asks
   about a risk nor denies a symptom ("no numbness, just sore"). The FAQ condition keeps look-alikes
   such as "can dry needling cause a collapsed lung?" with the FAQ: they sit nearer to an FAQ
@@ -20,13 +26,15 @@ The most serious flag wins: emergency, then crisis, then urgent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from faq.classifier import FlagClassifier
 from faq.context import Frame, as_first_person, frame, negated_before
-from faq.schema import RedFlag, Settings
+from faq.schema import NO_FLAG, RedFlag, Settings
 from faq.spelling import Speller
 from faq.text import normalise_for_matching, sentences
 
@@ -35,20 +43,36 @@ if TYPE_CHECKING:
 
 SEVERITY = {"urgent": 0, "crisis": 1, "emergency": 2}
 """Which card comes first when a message fires several flags."""
+FRAMED_MIN_PROBABILITY = 0.9
+"""The classifier's chance at which it overrules a sentence's framing: it learnt from questions about
+risks, settled events and denials, so when it is this sure, "is it normal that my face is drooping?" or
+"i havent been able to pee since this morning" is a symptom, not a question or a denial."""
+FAIR_SHARE = 0.25
+"""A flag the classifier gives at least this share of a message's chance of needing a card may show its
+card; the most serious such flag does, so a faint that may be the second is not shown as merely urgent."""
 
 
 @dataclass(frozen=True)
 class RedFlagHit:
-    """A red flag that fired, how it fired, and its similarity to the closest example."""
+    """A red flag that fired, how it fired, and how sure that was."""
 
     flag: RedFlag
-    reason: Literal["trigger", "similarity"]
+    reason: Literal["trigger", "classifier", "similarity"]
     similarity: float
+    """1.0 for a trigger, the classifier's probability, or the similarity to the closest example."""
+
+
+_SUBSTRING_SCRIPTS = re.compile(
+    r"[\u0600-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
+)
+"""Arabic, Indic, Thai, Korean, Japanese and Chinese: words are not spaced apart, or take endings, so
+a trigger in these scripts matches anywhere, not only as whole words."""
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """One trigger phrase of a flag, as the parts that must all appear (padded with spaces)."""
+    """One trigger phrase of a flag, as the parts that must all appear (padded with spaces, so as whole
+    words, except in the scripts above)."""
 
     flag: RedFlag
     parts: tuple[str, ...]
@@ -56,7 +80,8 @@ class Trigger:
     @classmethod
     def parse(cls, flag: RedFlag, phrase: str) -> Trigger:
         """`phrase` as written in red_flags.yaml ("fever + back pain" has two parts)."""
-        return cls(flag, tuple(f" {normalise_for_matching(p)} " for p in phrase.split(" + ") if p.strip()))
+        parts = (normalise_for_matching(p) for p in phrase.split(" + ") if p.strip())
+        return cls(flag, tuple(p if _SUBSTRING_SCRIPTS.search(p) else f" {p} " for p in parts))
 
     def fires(self, text: str, framing: Frame) -> bool:
         """Whether every part appears in `text` (padded), and, for an urgent flag, is meant."""
@@ -77,6 +102,7 @@ class Triage:
     flags: list[RedFlag]
     example_vectors: NDArray[np.float32]
     example_flag_ids: list[str]
+    classifier: FlagClassifier | None = None
 
     def __post_init__(self) -> None:
         self._triggers = [Trigger.parse(f, t) for f in self.flags for t in f.triggers]
@@ -98,11 +124,14 @@ class Triage:
         text = normalise_for_matching(question)
         framing = frame(text)
         hits = self._trigger_hits(text, framing)
+        texts = [question, *sentences(question)][: len(vectors)]
+        framings = [frame(normalise_for_matching(t)) for t in texts]
+        hits += self._classifier_hits(vectors, texts, framings, settings)
         if not framing.only_asked_about:
-            hits += self._similarity_hits(question, vectors, best_faq, settings)
+            hits += self._similarity_hits(vectors, framings, best_faq, settings)
         if not hits:
             return None
-        # Most serious first; within a level a trigger beats a similarity, then the closer one wins.
+        # Most serious first; within a level a trigger beats the rest, then the surer one wins.
         return max(hits, key=lambda h: (SEVERITY[h.flag.level], h.reason == "trigger", h.similarity))
 
     def _trigger_hits(self, text: str, framing: Frame) -> list[RedFlagHit]:
@@ -117,22 +146,54 @@ class Triage:
                     fired[trigger.flag.id] = RedFlagHit(trigger.flag, "trigger", 1.0)
         return list(fired.values())
 
+    def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
+        """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
+        not a denial, and not a mild after-effect raising an urgent flag."""
+        if framing.only_asked_about or framing.denies:
+            return False
+        return not (framing.mild and flag.level == "urgent")
+
+    def _classifier_hits(
+        self, vectors: NDArray[np.float32], texts: list[str], framings: list[Frame], settings: Settings
+    ) -> list[RedFlagHit]:
+        """Per row of `vectors`, the most serious flag holding a fair share of the chance of needing a card."""
+        if self.classifier is None:
+            return []
+        labels = self.classifier.labels
+        best: dict[str, float] = {}
+        for framing, row in zip(framings, self.classifier.probabilities(vectors, texts).tolist(), strict=True):
+            chance = 1.0 - row[labels.index(NO_FLAG)]
+            if chance < settings.red_flag_min_probability:
+                continue
+            sure = chance >= FRAMED_MIN_PROBABILITY  # sure enough to overrule how the sentence is framed
+            candidates = [
+                (SEVERITY[self._by_id[label].level], p, label)
+                for label, p in zip(labels, row, strict=True)
+                if label in self._by_id
+                and p >= FAIR_SHARE * chance
+                and (sure or self._allowed(framing, self._by_id[label]))
+            ]
+            if candidates:
+                _, _, label = max(candidates)
+                best[label] = max(chance, best.get(label, 0.0))
+        return [RedFlagHit(self._by_id[flag_id], "classifier", chance) for flag_id, chance in best.items()]
+
     def _similarity_hits(
-        self, question: str, vectors: NDArray[np.float32], best_faq: NDArray[np.float32], settings: Settings
+        self,
+        vectors: NDArray[np.float32],
+        framings: list[Frame],
+        best_faq: NDArray[np.float32],
+        settings: Settings,
     ) -> list[RedFlagHit]:
         """Flags whose examples are near the question or one of its sentences (rows of `vectors`)."""
         if not len(self.example_flag_ids):
             return []
-        texts = [question, *sentences(question)][: len(vectors)]
         similarities = vectors @ self.example_vectors.T
         best: dict[str, float] = {}
-        for text, row, faq_similarity in zip(texts, similarities, best_faq.tolist(), strict=True):
-            framing = frame(normalise_for_matching(text))
-            if framing.only_asked_about or framing.denies:
-                continue
+        for framing, row, faq_similarity in zip(framings, similarities, best_faq.tolist(), strict=True):
             floor = max(settings.red_flag_min_similarity, faq_similarity + settings.red_flag_margin)
             for flag_id, similarity in zip(self.example_flag_ids, row.tolist(), strict=True):
-                mild_look_alike = framing.mild and self._by_id[flag_id].level == "urgent"
-                if similarity >= floor and not mild_look_alike:
+                serious = self._by_id[flag_id].level != "urgent"  # the classifier alone reads urgent flags
+                if serious and similarity >= floor and self._allowed(framing, self._by_id[flag_id]):
                     best[flag_id] = max(similarity, best.get(flag_id, -1.0))
         return [RedFlagHit(self._by_id[flag_id], "similarity", similarity) for flag_id, similarity in best.items()]
