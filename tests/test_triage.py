@@ -56,6 +56,9 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
         ("fainted twice since i got home", "fainting-repeated"),
         ("honestly i want to die", "crisis"),
         ("i want to die and i cant breathe", "breathing-chest-pain"),  # emergency beats crisis
+        ("i cant go on saturday, can i reschedule", None),  # not "i cant go on like this"
+        ("my husband passed out once at home after needling, hes pale", "fainting"),  # not a settled past faint
+        ("i fainted at my wedding 20 yrs ago from the heat, ok to book?", None),
         ("blood is pouring out and it wont stop bleeding", "heavy-bleeding"),  # emergency beats urgent
         # Look-alikes: asked about, past and settled, or denied.
         ("can dry needling cause a stroke?", None),

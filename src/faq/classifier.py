@@ -29,7 +29,7 @@ from faq.text import normalise_for_matching
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-REGULARISATION = 4.0
+REGULARISATION = 16.0
 """Inverse regularisation strength (scikit-learn's C): higher fits the training messages more closely."""
 HASHED_FEATURES = 2**15
 """Buckets for each kind of hashed n-gram (words and word pairs; pieces of words)."""
@@ -89,7 +89,7 @@ def feature_width(dimension: int) -> int:
 
 def features(vectors: NDArray[np.float32], texts: list[str]) -> Any:
     """A sparse table for training: each message's vector, then its hashed n-grams."""
-    from scipy.sparse import csr_matrix, hstack  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix, hstack
 
     rows = [ngrams(t) for t in texts]
     indptr = np.cumsum([0, *(len(buckets) for buckets, _ in rows)])

@@ -63,11 +63,12 @@ HYPOTHETICAL = re.compile(
     r"(?:cause|affect|make|lead to|trigger|damage|puncture))\b"
 )
 PAST = re.compile(
-    r"\b(?:years? ago|months? ago|weeks? ago|last (?:year|month)|as a (?:kid|child|teenager|teen)|"
+    r"\b(?:(?:years?|yrs?|months?|weeks?) ago|last (?:year|month)|as a (?:kid|child|teenager|teen)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
-    r"once before|years back|history of|had a stroke|had a collapsed|(?:fainted|passed out|blacked out) once|"
+    r"once before|years back|history of|had a stroke|had a collapsed|"
     r"for (?:a few|a couple of|several|many|two|three|four|\d+) (?:weeks|months|years)|"  # long-standing, not new
-    r"once at|at (?:my|the) last|last time|(?:tests?|injections?|jabs?|dentist|needles|vaccines?|blood) before|"
+    r"once at (?:the|a) (?!session|appointment|clinic)|at (?:my|the) last|last time|"  # not "once at home"
+    r"(?:tests?|injections?|jabs?|dentist|needles|vaccines?|blood) before|"
     r"i (?:always |usually |often |sometimes )?get|i tend to get|"  # habitual: "i get hives from my cat"
     r"(?:probably|prob|likely|must be|just) (?:just )?(?:the|a|my) (?:cold|flu|virus|bug|allergies|hay fever)|"
     r"from (?:my|the|a) (?:cat|dog|pollen|detergent|soap|cold|flu|allergies))\b"

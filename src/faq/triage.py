@@ -95,6 +95,14 @@ class Trigger:
         return not framing.only_asked_about and not any(negated_before(text, s + 1) for s in starts)
 
 
+def _rank(hit: RedFlagHit) -> tuple[bool, int, bool, float]:
+    """Which card a message gets: an emergency or crisis trigger first (so the classifier's guess at an
+    emergency never hides the crisis card that "i cant go on like this" asks for), then the most
+    serious flag; within a level a trigger beats the rest, then the surer one wins."""
+    trigger = hit.reason == "trigger"
+    return (trigger and hit.flag.level != "urgent", SEVERITY[hit.flag.level], trigger, hit.similarity)
+
+
 @dataclass
 class Triage:
     """Red flags with their trigger phrases parsed and their example vectors."""
@@ -131,8 +139,7 @@ class Triage:
             hits += self._similarity_hits(vectors, framings, best_faq, settings)
         if not hits:
             return None
-        # Most serious first; within a level a trigger beats the rest, then the surer one wins.
-        return max(hits, key=lambda h: (SEVERITY[h.flag.level], h.reason == "trigger", h.similarity))
+        return max(hits, key=_rank)
 
     def _trigger_hits(self, text: str, framing: Frame) -> list[RedFlagHit]:
         readings = {f" {as_first_person(t)} " for t in (text, self.speller.correct(text))}
