@@ -167,15 +167,24 @@ def test_other_language_reply_carries_the_numbers(shipped_index: Path) -> None:
     assert retriever.answer("no puedo respirar").status == "urgent"
 
 
-def test_held_out_triage_set_does_not_regress(shipped_index: Path) -> None:
-    """tests/data/triage-blind-2026-12-01.yaml was run once (urgent recall 0.792, 6 false alarms), then
-    developed on with the classifier (0.970, 3). A floor at what it gives now, not a target."""
+HELD_OUT_FLOORS = {
+    "triage-blind-2026-12-01.yaml": (0.96, 3),
+    "triage-blind-2026-12-01b.yaml": (0.94, 5),
+    "triage-blind-2026-12-01c.yaml": (0.96, 9),
+}
+"""Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
+written (0.792 / 6, 0.917 / 9, 0.962 / 9, README); the first two were developed on since. Floors at
+what they give now, not targets (0.98 / 2): raise them as triage improves."""
+
+
+@pytest.mark.parametrize("name", HELD_OUT_FLOORS)
+def test_held_out_triage_sets_do_not_regress(name: str, shipped_index: Path) -> None:
     retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
-    path = DATA / "triage-blind-2026-12-01.yaml"
-    cases = load_cases(path, {e.id for e in retriever.entries}, retriever.knowledge.flag_levels())
+    cases = load_cases(DATA / name, {e.id for e in retriever.entries}, retriever.knowledge.flag_levels())
     metrics = score(cases, run_cases(retriever, case_signals(retriever, cases)))
-    assert metrics.urgent_recall is not None and metrics.urgent_recall >= 0.96
-    assert metrics.false_alarms <= 3
+    recall, alarms = HELD_OUT_FLOORS[name]
+    assert metrics.urgent_recall is not None and metrics.urgent_recall >= recall
+    assert metrics.false_alarms <= alarms
 
 
 @pytest.mark.parametrize(
@@ -269,3 +278,21 @@ def test_hashed_ngrams_match_scikit_learns_hashing_vectorizer() -> None:
         got = np.zeros(2 * HASHED_FEATURES, dtype=np.float32)
         np.add.at(got, buckets, values)
         assert np.allclose(got, row, atol=1e-6), text
+
+
+def test_a_red_flag_may_not_be_called_none(tmp_path: Path) -> None:
+    """`none` labels the training messages that need no card, so no flag may take it as its id."""
+    import shutil
+
+    from faq.errors import KnowledgeError
+
+    folder = tmp_path / "knowledge"
+    shutil.copytree(DATA / "kb", folder)
+    path = folder / "red_flags.yaml"
+    first = load_knowledge(folder).red_flags[0].id
+    path.write_text(path.read_text().replace(f"- id: {first}\n", "- id: none\n", 1))
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(folder)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == ("knowledge/red_flags.yaml", 1)
+    assert "`none` is kept" in problem.message

@@ -6,7 +6,7 @@ import datetime as dt
 import string
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -81,6 +81,10 @@ def _known_placeholders(value: str) -> str:
     return value
 
 
+NO_FLAG = "none"
+"""The `flag` of triage-training messages that need no card; no red flag may take it as its id."""
+
+
 class RedFlag(_Strict):
     """A symptom pattern that needs urgent or emergency care (or crisis support), with the card shown first.
 
@@ -95,6 +99,13 @@ class RedFlag(_Strict):
     triggers: list[Text] = Field(default_factory=list)
     examples: list[Text] = Field(min_length=1)
     care: Annotated[Text, AfterValidator(_known_placeholders)]
+
+    @field_validator("id")
+    @classmethod
+    def _id_not_reserved(cls, value: str) -> str:
+        if value == NO_FLAG:
+            raise ValueError("`none` is kept for messages that need no card; pick another id")
+        return value
 
 
 NO_FLAG = "none"
