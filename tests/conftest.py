@@ -64,6 +64,18 @@ def shared_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> 
     yield knowledge, root / "index"
 
 
+SHIPPED_BUILD_TIMEOUT = 1800
+"""Seconds allowed to a test that starts the one shipped build: it tunes the model and embeds every
+training message from scratch (about 5 minutes on a quiet 2-core machine, far more on a busy one),
+which the 600-second per-test limit in pyproject.toml was not meant to cover."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "shipped_index" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(SHIPPED_BUILD_TIMEOUT))
+
+
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
     """One build of the shipped knowledge/ (tuning included, as settings.yaml asks), for tests that

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from faq.evaluation import NO_ANSWER, URGENT, Case, Metrics, case_signals, run_cases, score
+from faq.evaluation import NO_ANSWER, URGENT, Case, Metrics, case_signals, run_cases, score, triage_cases
 from faq.retrieval import Retriever, Signals
 from faq.schema import Settings
 
@@ -73,12 +73,13 @@ def calibrate(retriever: Retriever, cases: list[Case], min_no_answer: float = MI
     """Search the settings grid on `cases` and return the best settings with their figures."""
     signals = case_signals(retriever, cases)
     base = _best_red_flag_settings(retriever, cases, signals, retriever.settings)
+    flags = triage_cases(retriever, signals, base)  # the grid below leaves triage's settings alone
     best_key: tuple[bool, float, float] | None = None
     plateau: list[Settings] = []
     for weight in LEXICAL_WEIGHTS:
         for threshold in MIN_SCORES:
             candidate = base.model_copy(update={"lexical_weight": weight, "min_score": threshold})
-            metrics = score(cases, run_cases(retriever, signals, candidate))
+            metrics = score(cases, run_cases(retriever, signals, candidate, flags))
             refuses_enough = (metrics.no_answer_accuracy or 0.0) >= min_no_answer - 1e-9
             accuracy = _answer_accuracy(cases, metrics) if refuses_enough else _balanced_accuracy(cases, metrics)
             key = (refuses_enough, round(accuracy, 6), round(metrics.mrr or 0.0, 6))
@@ -87,7 +88,7 @@ def calibrate(retriever: Retriever, cases: list[Case], min_no_answer: float = MI
             elif key == best_key and candidate.lexical_weight == plateau[0].lexical_weight:
                 plateau.append(candidate)
     chosen = plateau[len(plateau) // 2]
-    metrics = score(cases, run_cases(retriever, signals, chosen))
+    metrics = score(cases, run_cases(retriever, signals, chosen, flags))
     return Calibration(chosen, metrics, _balanced_accuracy(cases, metrics))
 
 

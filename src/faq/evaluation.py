@@ -12,6 +12,7 @@ from typing import Any
 from faq.errors import EvalFileError, Problem
 from faq.retrieval import Result, Retriever, Signals
 from faq.schema import RedFlag, Settings
+from faq.triage import RedFlagHit
 from faq.yamlfile import read_yaml
 
 NO_ANSWER = "no-answer"
@@ -163,9 +164,23 @@ def case_signals(retriever: Retriever, cases: list[Case]) -> list[Signals]:
     return retriever.signals_for([c.question for c in cases])
 
 
-def run_cases(retriever: Retriever, signals: list[Signals], settings: Settings | None = None) -> list[Result]:
-    """The result for every case under `settings` (default: the retriever's own)."""
-    return [retriever.decide(s, RANK_DEPTH, settings or retriever.settings) for s in signals]
+def run_cases(
+    retriever: Retriever,
+    signals: list[Signals],
+    settings: Settings | None = None,
+    flags: list[RedFlagHit | None] | None = None,
+) -> list[Result]:
+    """The result for every case under `settings` (default: the retriever's own); `flags`, triage's
+    verdict per case when already known (see `triage_cases`)."""
+    settings = settings or retriever.settings
+    if flags is None:
+        return [retriever.decide(s, RANK_DEPTH, settings) for s in signals]
+    return [retriever.decide(s, RANK_DEPTH, settings, f) for s, f in zip(signals, flags, strict=True)]
+
+
+def triage_cases(retriever: Retriever, signals: list[Signals], settings: Settings) -> list[RedFlagHit | None]:
+    """Triage's verdict for every case, to reuse across settings that leave the red-flag ones alone."""
+    return [retriever.red_flag(s, settings) for s in signals]
 
 
 def score(cases: list[Case], results: list[Result]) -> Metrics:

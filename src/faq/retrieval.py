@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -104,6 +105,15 @@ class Result:
             "other_language": self.other_language,
             "did_you_mean": [m.entry.id for m in self.choices],
         }
+
+
+class Unchecked(Enum):
+    """Marks a question triage has not looked at yet."""
+
+    TOKEN = 0
+
+
+UNCHECKED = Unchecked.TOKEN
 
 
 @dataclass(frozen=True)
@@ -218,19 +228,27 @@ class Retriever:
         similarities, _ = self.index.vectors.search(np.ascontiguousarray(vectors, dtype=np.float32), 1)
         return vectors, similarities[:, 0].astype(np.float32)
 
-    def decide(self, signals: Signals, k: int, settings: Settings) -> Result:
+    def red_flag(self, signals: Signals, settings: Settings) -> RedFlagHit | None:
+        """The red flag the question describes, if any (triage alone)."""
+        return self.triage.check(signals.text, *signals.triage_vectors(), settings)
+
+    def decide(
+        self, signals: Signals, k: int, settings: Settings, flag: RedFlagHit | Unchecked | None = UNCHECKED
+    ) -> Result:
         """Triage first, then decide between answered and no_answer, and rank.
 
         A match's `score` is the fused score that ranked it. The question is answered when the best
         `fused` score (the same thing when tuning is off) reaches `min_score` and no out-of-scope
-        example is nearer than every FAQ phrasing.
+        example is nearer than every FAQ phrasing. `flag` is triage's verdict when the caller already
+        has it (calibration tries hundreds of thresholds that leave triage unchanged).
         """
         dense, lexical = signals.dense, signals.lexical
         scores = signals.ranked(settings)
         order = np.argsort(-scores, kind="stable")[: max(k, SUGGESTIONS)]
         ranked = [Match(self.entries[i], float(scores[i]), float(dense[i]), float(lexical[i])) for i in order]
         best_dense = float(dense.max()) if len(dense) else 0.0
-        flag = self.triage.check(signals.text, *signals.triage_vectors(), settings)
+        if isinstance(flag, Unchecked):
+            flag = self.red_flag(signals, settings)
         text, truncated, foreign = signals.text, signals.truncated, other_language(signals.text)
         confident = bool(ranked) and float(signals.fused(settings).max()) >= settings.min_score
         if flag is not None:

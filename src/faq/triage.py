@@ -1,6 +1,6 @@
 """Spotting messages that describe a red-flag symptom, before any FAQ matching is trusted.
 
-A red flag fires in one of two ways:
+A red flag fires in one of three ways:
 - a trigger phrase from red_flags.yaml appears in the message. The message is read as written, with
   phone typos corrected towards the red flags' own words (`faq.spelling`), and with another
   person's symptoms read as the writer's ("my dad cant breathe" -> "i cant breathe",
@@ -15,13 +15,13 @@ A red flag fires in one of two ways:
   denies a symptom, and an urgent flag for a mild after-effect, unless it is very sure
   (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself.
 - for an emergency or crisis flag, as a second net: the message, or one of its sentences, is close
-  in meaning to one of the flag's example phrasings
-  AND closer to it than to every FAQ phrasing (plus a margin), and that sentence neither only asks
-  about a risk nor denies a symptom ("no numbness, just sore"). The FAQ condition keeps look-alikes
-  such as "can dry needling cause a collapsed lung?" with the FAQ: they sit nearer to an FAQ
-  alternate about risks than to "I can't catch my breath since my session".
+  in meaning to one of the flag's example phrasings AND closer to it than to every FAQ phrasing
+  (plus a margin), and that sentence neither only asks about a risk nor denies a symptom. The FAQ
+  condition keeps look-alikes such as "can dry needling cause a collapsed lung?" with the FAQ: they
+  sit nearer to an FAQ alternate about risks than to "I can't catch my breath since my session".
 
-The most serious flag wins: emergency, then crisis, then urgent.
+An emergency or crisis trigger wins over anything else; then the most serious flag: emergency,
+then crisis, then urgent.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def _rank(hit: RedFlagHit) -> tuple[bool, int, bool, float]:
 
 @dataclass
 class Triage:
-    """Red flags with their trigger phrases parsed and their example vectors."""
+    """Red flags with their trigger phrases parsed, their example vectors and the build's classifier."""
 
     flags: list[RedFlag]
     example_vectors: NDArray[np.float32]
