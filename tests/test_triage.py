@@ -3,13 +3,14 @@ languages, the eval format for flags, and the CI gate on every public set with t
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from faq.context import as_first_person, frame
-from faq.errors import EvalFileError
+from faq.errors import EvalFileError, KnowledgeError
 from faq.evaluation import Case, case_signals, load_cases, run_cases, score
 from faq.index import load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
@@ -228,10 +229,6 @@ def test_the_classifier_reads_what_no_trigger_says(shipped_index: Path) -> None:
 
 
 def test_a_training_group_for_an_unknown_flag_names_the_line(tmp_path: Path) -> None:
-    import shutil
-
-    from faq.errors import KnowledgeError
-
     folder = tmp_path / "knowledge"
     shutil.copytree(DATA / "kb", folder)
     flag = load_knowledge(folder).red_flags[0].id
@@ -282,10 +279,6 @@ def test_hashed_ngrams_match_scikit_learns_hashing_vectorizer() -> None:
 
 def test_a_red_flag_may_not_be_called_none(tmp_path: Path) -> None:
     """`none` labels the training messages that need no card, so no flag may take it as its id."""
-    import shutil
-
-    from faq.errors import KnowledgeError
-
     folder = tmp_path / "knowledge"
     shutil.copytree(DATA / "kb", folder)
     path = folder / "red_flags.yaml"
