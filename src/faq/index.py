@@ -223,12 +223,9 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     all_texts = texts + flag_texts + topic_texts + training_texts
     vectors, encoded = _embed_cached(index_dir, encoder, all_texts, progress)
     splits = np.cumsum([len(texts), len(flag_texts), len(topic_texts)])
-    entry_vectors, flag_vectors, topic_vectors, training_vectors = np.split(vectors, splits)
-    classifier = FlagClassifier.fit(
-        np.vstack([entry_vectors, topic_vectors, flag_vectors, training_vectors]),
-        texts + topic_texts + flag_texts + training_texts,
-        [NO_FLAG] * (len(texts) + len(topic_texts)) + flag_rows + training_labels,
-    )
+    entry_vectors, flag_vectors, topic_vectors, _ = np.split(vectors, splits)
+    labels = [NO_FLAG] * len(texts) + flag_rows + [NO_FLAG] * len(topic_texts) + training_labels  # as all_texts
+    classifier = FlagClassifier.fit(vectors, all_texts, labels)
     tuned, ranking_vectors = None, None
     if kb.settings.tune_epochs:
         tuned, ranker = _tuned_model(kb, index_dir, encoder, progress)
