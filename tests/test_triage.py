@@ -3,13 +3,14 @@ languages, the eval format for flags, and the CI gate on every public set with t
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from faq.context import as_first_person, frame
+from faq.context import as_first_person, frame, mark_negated
 from faq.errors import EvalFileError, KnowledgeError
 from faq.evaluation import Case, case_signals, load_cases, run_cases, score
 from faq.index import load_index
@@ -69,15 +70,29 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
         ("im not suicidal, just fed up with the pain", None),
         ("could dry needling make it hard to breathe?", None),
         ("what happens if a needle breaks", None),
+        ("what if i cant breathe properly after the session?", None),  # an emergency trigger, only asked about
+        ("what if my face is drooping after neck needling", "stroke-signs"),  # ... unless told as going on
+        # Not-triggers: harmless phrases that hold a trigger.
+        ("cant breathe through my nose, i have a cold", None),
+        ("cant breathe through my nose and my chest hurts", "breathing-chest-pain"),  # another trigger still counts
+        ("my bum went numb from sitting on the bus", None),
+        ("i nearly fainted when i saw the bill lol", None),
+        # No English spelling correction in another language ("nhuc" is not a typo of "nguc").
+        ("Sau khi châm kim tôi hơi đau nhức một chút", None),
+        ("is it normal to want to kill yourself after years of pain", "crisis"),
     ],
 )
 def test_triggers_and_context(triggers_only: Triage, shipped: KnowledgeBase, message: str, flag: str | None) -> None:
     assert _fired(triggers_only, shipped, message) == flag
 
 
-def test_an_emergency_trigger_fires_even_when_asked_about(triggers_only: Triage, shipped: KnowledgeBase) -> None:
-    """Emergency triggers are the safety net: no framing silences them."""
-    assert _fired(triggers_only, shipped, "what if my face is drooping after neck needling") == "stroke-signs"
+def test_negation_marks_what_it_denies() -> None:
+    """The classifier's words: what a negation denies is a different word ("no fever" is not "fever")."""
+    assert mark_negated("my back is bad but no fever or chills".split()) == [
+        *"my back is bad but no not_fever not_or not_chills".split()
+    ]
+    assert mark_negated("no idea why but i cant pee".split()) == [*"no idea why but i cant pee".split()]
+    assert mark_negated("its not going away".split()) == ["its", "not", "going", "away"]  # describes, not denies
 
 
 def test_context_reads_other_people_in_the_first_person() -> None:
@@ -138,9 +153,9 @@ def test_an_emergency_shown_as_urgent_is_a_miss(shipped: KnowledgeBase) -> None:
     assert not Case("want to die", ("urgent",), 1, ("crisis",), ("crisis",)).caught_by(breathing)
 
 
-GATED_SETS = {"triage.yaml": 6, "eval.yaml": 2, "dev-2026-11-26.yaml": 2, "blind-2026-11-26.yaml": 2}
+GATED_SETS = {"triage.yaml": 5, "eval.yaml": 2, "dev-2026-11-26.yaml": 2, "blind-2026-11-26.yaml": 2}
 """Each public set and the false alarms it may raise. The target is at most 2 everywhere; triage.yaml
-raises 6 since the classifier arrived (README, "How answers are chosen"): a floor, to be brought down."""
+raises 5 (6 when the classifier arrived) (README, "How answers are chosen"): a floor, to be brought down."""
 
 
 @pytest.mark.parametrize("name", GATED_SETS)
@@ -169,12 +184,12 @@ def test_other_language_reply_carries_the_numbers(shipped_index: Path) -> None:
 
 
 HELD_OUT_FLOORS = {
-    "triage-blind-2026-12-01.yaml": (0.96, 3),
-    "triage-blind-2026-12-01b.yaml": (0.94, 5),
-    "triage-blind-2026-12-01c.yaml": (0.96, 9),
+    "triage-blind-2026-12-01.yaml": (0.99, 3),
+    "triage-blind-2026-12-01b.yaml": (0.95, 2),
+    "triage-blind-2026-12-01c.yaml": (0.98, 2),
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
-written (0.792 / 6, 0.917 / 9, 0.962 / 9, README); the first two were developed on since. Floors at
+written (0.792 / 6, 0.917 / 9, 0.962 / 9, README); all three were developed on since. Floors at
 what they give now, not targets (0.98 / 2): raise them as triage improves."""
 
 
@@ -265,11 +280,20 @@ def test_hashed_ngrams_match_scikit_learns_hashing_vectorizer() -> None:
 
     from faq.classifier import HASHED_FEATURES, ngrams
 
-    texts = ["my dad cant breathe since his session!!", "a", "", "i  x yy", "我爸爸呼吸困难", "Không thở được"]
+    texts = [
+        "my dad cant breathe since his session!!",
+        "no fever or chills but my back aches",
+        "a",
+        "",
+        "i  x yy",
+        "我爸爸呼吸困难",
+        "Không thở được",
+    ]
     readings = [as_first_person(normalise_for_matching(t)) for t in texts]
+    marked = [" ".join(mark_negated(re.findall(r"\b\w\w+\b", r))) for r in readings]
     words = HashingVectorizer(n_features=HASHED_FEATURES, ngram_range=(1, 2), alternate_sign=False)
     pieces = HashingVectorizer(n_features=HASHED_FEATURES, analyzer="char_wb", ngram_range=(3, 5), alternate_sign=False)
-    expected = (hstack([words.transform(readings), pieces.transform(readings)]) / np.sqrt(2)).toarray()
+    expected = (hstack([words.transform(marked), pieces.transform(readings)]) / np.sqrt(2)).toarray()
     for text, row in zip(texts, expected, strict=True):
         buckets, values = ngrams(text)
         got = np.zeros(2 * HASHED_FEATURES, dtype=np.float32)

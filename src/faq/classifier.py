@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from faq.context import as_first_person
+from faq.context import as_first_person, mark_negated
 from faq.schema import NO_FLAG
 from faq.text import normalise_for_matching
 
@@ -107,12 +107,13 @@ def ngrams(text: str) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
     writer's): the buckets and their weights.
 
     Two blocks of HASHED_FEATURES buckets, each of unit length times NGRAM_WEIGHT / sqrt(2): words
-    and word pairs, then 3-5 character pieces of each word padded with a space at each end. The same
-    numbers as scikit-learn's HashingVectorizer (`alternate_sign=False`; `analyzer="char_wb"` for the
-    second block), without its per-call checks, which cost milliseconds per message.
+    and word pairs (the words a negation denies marked "not_", `faq.context.mark_negated`), then 3-5
+    character pieces of each word padded with a space at each end. The same numbers as scikit-learn's
+    HashingVectorizer (`alternate_sign=False`; `analyzer="char_wb"` for the second block), without its
+    per-call checks, which cost milliseconds per message.
     """
     reading = as_first_person(normalise_for_matching(text))
-    words = _WORD.findall(reading)
+    words = mark_negated(_WORD.findall(reading))
     word_grams = [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
     character_grams = [g for word in reading.split() for g in _pieces(f" {word} ")]
     parts = [_hashed(word_grams, 0), _hashed(character_grams, HASHED_FEATURES)]

@@ -58,7 +58,7 @@ HYPOTHETICAL = re.compile(
     r"if (?:the (?:needle|spot)|it|i (?:ever|do|did)|you|there is|there s|theres)|how long should i|"
     r"(?:could|can|might|would) i be|am i allergic|will i (?:cope|manage|be ok|be okay|be alright|faint|pass out)|"
     r"why (?:do|does|would|might) (?:my|i|it|you|the)|"
-    r"(?:will|would|could|does|did) (?:that|this|it) (?:happen|be a problem|matter|be an issue)|"
+    r"(?:will|would|could|can|does|did) (?:that|this|it) (?:happen|be a problem|matter|be an issue)|"
     r"^(?:\w+ )?(?:can|could|will|would|does|do|might|may) (?:\w+ ){0,5}"
     r"(?:cause|affect|make|lead to|trigger|damage|puncture))\b"
 )
@@ -88,6 +88,9 @@ PRESENT = re.compile(
     r"getting worse|worse and worse|keeps getting|worsening|wont go away|isnt going away|not going away|"
     r"at the moment|currently|just now|all day|hours? later|minutes? ago|hours? ago|started|ever since|happening)\b"
 )
+ONGOING = re.compile(r"\b(?:is|am|are|im|its|keeps?|kept) (?:still |really |just )?(?!going to|gonna)\w+ing\b")
+"""A symptom told as going on ("what if my face is drooping", "it keeps bleeding"): enough to let an
+emergency trigger fire in a message that otherwise reads as a question about a risk."""
 NEGATIONS = frozenset("no not without never nor denies dont didnt havent hasnt isnt arent wasnt werent".split())
 _DENIAL = re.compile(r"\b(?:no|not|without|never|nor|didnt|havent|hasnt|isnt|arent|wasnt|werent)\b")
 _SYMPTOM_NEGATION = re.compile(
@@ -127,6 +130,7 @@ class Frame:
     present: bool
     denies: bool
     mild: bool
+    ongoing: bool
 
     @property
     def only_asked_about(self) -> bool:
@@ -143,6 +147,7 @@ def frame(text: str) -> Frame:
         present=bool(PRESENT.search(_ELIGIBILITY.sub(" ", text))),
         denies=bool(_DENIAL.search(_SYMPTOM_NEGATION.sub(" ", text))),
         mild=bool(MILD.search(text)),
+        ongoing=bool(ONGOING.search(text)),
     )
 
 
@@ -150,3 +155,26 @@ def negated_before(text: str, start: int, window: int = NEGATION_WINDOW) -> bool
     """Whether a negation word stands within `window` words before character `start`."""
     before = _SYMPTOM_NEGATION.sub(" ", text[:start]).split()[-window:]
     return any(word in NEGATIONS for word in before)
+
+
+_SCOPE_ENDS = frozenset("but and though although however yet so because cuz coz except".split())
+
+
+def mark_negated(words: list[str], window: int = NEGATION_WINDOW) -> list[str]:
+    """`words` with those a negation denies prefixed "not_" ("no fever or chills" -> "no not_fever
+    not_or not_chills"), the usual negation marking for bag-of-words models: "fever" and "no fever" are
+    then different words. A scope ends after `window` words or at "but", "and", ...; negations that
+    describe a symptom ("not going away") open none."""
+    marked: list[str] = []
+    left = 0
+    for i, word in enumerate(words):
+        if word in _SCOPE_ENDS:
+            left = 0
+        if left:
+            marked.append(f"not_{word}")
+            left -= 1
+            continue
+        marked.append(word)
+        if word in NEGATIONS and not _SYMPTOM_NEGATION.match(" ".join(words[i : i + 3])):
+            left = window
+    return marked

@@ -97,6 +97,11 @@ class RedFlag(_Strict):
     level: Literal["emergency", "crisis", "urgent"]
     title: Text
     triggers: list[Text] = Field(default_factory=list)
+    not_triggers: list[Text] = Field(
+        default_factory=list,
+        description="phrases that hold one of this flag's triggers but mean something harmless "
+        '("cant breathe through my nose"): where one appears, the triggers inside it do not count',
+    )
     examples: list[Text] = Field(min_length=1)
     care: Annotated[Text, AfterValidator(_known_placeholders)]
 

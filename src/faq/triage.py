@@ -1,14 +1,17 @@
 """Spotting messages that describe a red-flag symptom, before any FAQ matching is trusted.
 
 A red flag fires in one of three ways:
-- a trigger phrase from red_flags.yaml appears in the message. The message is read as written, with
-  phone typos corrected towards the red flags' own words (`faq.spelling`), and with another
-  person's symptoms read as the writer's ("my dad cant breathe" -> "i cant breathe",
-  `faq.context`). A trigger with " + " needs every part. Emergency triggers always fire: they are
-  the safety net no other signal can overrule. A crisis trigger fires unless it is denied ("i'm not
-  suicidal"). An urgent trigger is skipped when the message only asks about a risk or a settled
-  past event ("what if i faint?", "i fainted once years ago, it went away"), or when a negation
-  stands just before it ("no fever, just stiff").
+- a trigger phrase from red_flags.yaml appears in the message. The message is read as written and,
+  when it is in English, with phone typos corrected towards the red flags' own words
+  (`faq.spelling`), and with another person's symptoms read as the writer's ("my dad cant breathe"
+  -> "i cant breathe", `faq.context`). A trigger with " + " needs every part; a flag's not-triggers
+  ("cant breathe through my nose") blank out the harmless phrases that hold one. A crisis trigger
+  fires unless it is denied ("i'm not suicidal"). An emergency or urgent trigger is skipped when the
+  message only asks about a risk or a settled past event, with nothing said to be happening now
+  ("what if i cant breathe after?", "i fainted once years ago, it went away"), though an emergency
+  told as going on ("what if my face is drooping") still fires; an urgent one is also skipped when
+  a negation stands just before it ("no fever, just stiff"). Nothing else can silence a trigger:
+  no classifier score or similarity overrules one.
 - the classifier trained on the flags' messages (`faq.classifier`) gives the message, or one of its
   sentences, at least `red_flag_min_probability` of needing a card; the card is the most serious
   flag holding a fair share of that chance. It skips a sentence that only asks about a risk or
@@ -34,6 +37,7 @@ import numpy as np
 
 from faq.classifier import FlagClassifier
 from faq.context import Frame, as_first_person, frame, negated_before
+from faq.language import other_language
 from faq.schema import NO_FLAG, RedFlag, Settings
 from faq.spelling import Speller
 from faq.text import normalise_for_matching, sentences
@@ -88,10 +92,10 @@ class Trigger:
         starts = [text.find(part) for part in self.parts]
         if min(starts) < 0:
             return False
-        if self.flag.level == "emergency":
-            return True
         if self.flag.level == "crisis":  # only a denial right before it ("i'm not suicidal")
             return not any(negated_before(text, s + 1, window=2) for s in starts)
+        if self.flag.level == "emergency":  # "what if i cant breathe?" asks; "what if my face is drooping" may not
+            return not framing.only_asked_about or framing.ongoing
         return not framing.only_asked_about and not any(negated_before(text, s + 1) for s in starts)
 
 
@@ -116,6 +120,9 @@ class Triage:
         self._triggers = [Trigger.parse(f, t) for f in self.flags for t in f.triggers]
         self._parts = frozenset(part for trigger in self._triggers for part in trigger.parts)
         self._by_id = {f.id: f for f in self.flags}
+        self._not_triggers = {
+            f.id: tuple(f" {normalise_for_matching(p)} " for p in f.not_triggers) for f in self.flags if f.not_triggers
+        }
         words = {
             w for f in self.flags for text in (*f.triggers, *f.examples) for w in normalise_for_matching(text).split()
         }
@@ -131,7 +138,7 @@ class Triage:
         """
         text = normalise_for_matching(question)
         framing = frame(text)
-        hits = self._trigger_hits(text, framing)
+        hits = self._trigger_hits(text, framing, english=not other_language(question))
         texts = [question, *sentences(question)][: len(vectors)]
         framings = [frame(normalise_for_matching(t)) for t in texts]
         hits += self._classifier_hits(vectors, texts, framings, settings)
@@ -141,17 +148,24 @@ class Triage:
             return None
         return max(hits, key=_rank)
 
-    def _trigger_hits(self, text: str, framing: Frame) -> list[RedFlagHit]:
-        readings = {f" {as_first_person(t)} " for t in (text, self.speller.correct(text))}
+    def _trigger_hits(self, text: str, framing: Frame, english: bool) -> list[RedFlagHit]:
+        spellings = (text, self.speller.correct(text)) if english else (text,)
+        readings = {f" {as_first_person(t)} " for t in spellings}
         fired: dict[str, RedFlagHit] = {}
         for reading in readings:
             present = {part for part in self._parts if part in reading}  # one pass over every phrase
             for trigger in self._triggers:
                 if trigger.flag.id in fired or not present.issuperset(trigger.parts):
                     continue
-                if trigger.fires(reading, framing):
+                if trigger.fires(self._unmasked(reading, trigger.flag), framing):
                     fired[trigger.flag.id] = RedFlagHit(trigger.flag, "trigger", 1.0)
         return list(fired.values())
+
+    def _unmasked(self, reading: str, flag: RedFlag) -> str:
+        """`reading` with the flag's not-triggers ("cant breathe through my nose") blanked out."""
+        for phrase in self._not_triggers.get(flag.id, ()):
+            reading = reading.replace(phrase, " ~ ")
+        return reading
 
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
         """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
