@@ -153,9 +153,8 @@ def test_an_emergency_shown_as_urgent_is_a_miss(shipped: KnowledgeBase) -> None:
     assert not Case("want to die", ("urgent",), 1, ("crisis",), ("crisis",)).caught_by(breathing)
 
 
-GATED_SETS = {"triage.yaml": 5, "eval.yaml": 2, "dev-2026-11-26.yaml": 2, "blind-2026-11-26.yaml": 2}
-"""Each public set and the false alarms it may raise. The target is at most 2 everywhere; triage.yaml
-raises 5 (6 when the classifier arrived) (README, "How answers are chosen"): a floor, to be brought down."""
+GATED_SETS = {"triage.yaml": 2, "eval.yaml": 2, "dev-2026-11-26.yaml": 2, "blind-2026-11-26.yaml": 2}
+"""Each public set and the false alarms it may raise: at most 2 everywhere (the goal)."""
 
 
 @pytest.mark.parametrize("name", GATED_SETS)
@@ -184,9 +183,9 @@ def test_other_language_reply_carries_the_numbers(shipped_index: Path) -> None:
 
 
 HELD_OUT_FLOORS = {
-    "triage-blind-2026-12-01.yaml": (0.99, 3),
-    "triage-blind-2026-12-01b.yaml": (0.95, 2),
-    "triage-blind-2026-12-01c.yaml": (0.98, 2),
+    "triage-blind-2026-12-01.yaml": (0.99, 2),
+    "triage-blind-2026-12-01b.yaml": (0.97, 1),
+    "triage-blind-2026-12-01c.yaml": (0.99, 2),
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, README); all three were developed on since. Floors at

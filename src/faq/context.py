@@ -53,7 +53,7 @@ HYPOTHETICAL = re.compile(
     r"should i (?:worry|be worried|be concerned) (?:if|about)|worried (?:i might|that i might|i will|i ll|about)|"
     r"scared (?:i might|i will|of|that)|afraid (?:i might|i will|of|that)|ever (?:happened|happen|cause)|"
     r"has anyone|have you ever|do people|does anyone|can you get|can someone|does that happen|does this happen|"
-    r"is it (?:common|normal|possible|likely|usual) (?:to|for)|"
+    r"is it (?:common|possible|likely|usual) (?:to|for)|"
     r"(?:can|could|does|do|will|would) (?:dry needling|needling|needles|the needles|it|this|you|they) help|"
     r"if (?:the (?:needle|spot)|it|i (?:ever|do|did)|you|there is|there s|theres)|how long should i|"
     r"(?:could|can|might|would) i be|am i allergic|will i (?:cope|manage|be ok|be okay|be alright|faint|pass out)|"
@@ -71,13 +71,16 @@ PAST = re.compile(
     r"(?:tests?|injections?|jabs?|dentist|needles|vaccines?|blood) before|"
     r"i (?:always |usually |often |sometimes )?get|i tend to get|"  # habitual: "i get hives from my cat"
     r"(?:probably|prob|likely|must be|just) (?:just )?(?:the|a|my) (?:cold|flu|virus|bug|allergies|hay fever)|"
-    r"from (?:my|the|a) (?:cat|dog|pollen|detergent|soap|cold|flu|allergies))\b"
+    r"from (?:my|the|a) (?:cat|dog|pollen|detergent|soap|cold|flu|allergies)|"
+    r"(?:cuz|because|cos|coz|since) i was (?:embarrassed|nervous|anxious|blushing|so hot|too hot|cold))\b"
 )
 RESOLVED = re.compile(
     r"\b(?:went away|gone away|cleared up|settled down|settled|resolved|got better|was fine after|fine as soon as|"
     r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
-    r"didnt last|only lasted)\b"
+    r"didnt last|only lasted|(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
+    r"(?:took|pulled|came) (?:it |them )?out (?:whole|fine|in one piece)|"
+    r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
 )
 _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may) i still\b|\bstill (?:ok|okay|safe|allowed|able to (?:come|book|have))\b"
@@ -96,6 +99,8 @@ _DENIAL = re.compile(r"\b(?:no|not|without|never|nor|didnt|havent|hasnt|isnt|are
 _SYMPTOM_NEGATION = re.compile(
     r"\b(?:no|not|isnt|arent|wasnt|didnt|doesnt|havent|hasnt|wont|never) (?:going away|passing|stopping|stop|"
     r"helping|help|able|know|knowing|making sense|right|responding|improving|getting better|settling|easing|"
+    r"stopped|gone|eased|improved|settled|faded|cleared|changed|healed|better yet|"
+    r"had (?:that|this|it|anything) (?:before|like)|felt (?:that|this|anything) (?:before|like)|"
     r"one|idea|matter|point|reason|better|sure|normal|waking|wake)\b"
 )
 """Negations that describe a symptom ("its not going away", "lying down isnt helping"), not deny one."""
@@ -175,6 +180,6 @@ def mark_negated(words: list[str], window: int = NEGATION_WINDOW) -> list[str]:
             left -= 1
             continue
         marked.append(word)
-        if word in NEGATIONS and not _SYMPTOM_NEGATION.match(" ".join(words[i : i + 3])):
+        if word in NEGATIONS and not _SYMPTOM_NEGATION.match(" ".join(words[i : i + 4])):
             left = window
     return marked

@@ -51,6 +51,9 @@ FRAMED_MIN_PROBABILITY = 0.9
 """The classifier's chance at which it overrules a sentence's framing: it learnt from questions about
 risks, settled events and denials, so when it is this sure, "is it normal that my face is drooping?" or
 "i havent been able to pee since this morning" is a symptom, not a question or a denial."""
+MIN_SENTENCE_WORDS = 6
+"""A sentence of a longer message this short ("it keeps going") is too little for the classifier to read
+on its own; the whole message still is."""
 FAIR_SHARE = 0.25
 """A flag the classifier gives at least this share of a message's chance of needing a card may show its
 card; the most serious such flag does, so a faint that may be the second is not shown as merely urgent."""
@@ -139,9 +142,12 @@ class Triage:
         text = normalise_for_matching(question)
         framing = frame(text)
         hits = self._trigger_hits(text, framing, english=not other_language(question))
-        texts = [question, *sentences(question)][: len(vectors)]
+        # A message that only asks about a risk or tells a settled event is read whole: its sentences
+        # alone ("i had a sharp pinch when the needle went in" | "but it was gone after a second") are not.
+        rows = 1 if framing.only_asked_about else len(vectors)
+        texts = [question, *sentences(question)][:rows]
         framings = [frame(normalise_for_matching(t)) for t in texts]
-        hits += self._classifier_hits(vectors, texts, framings, settings)
+        hits += self._classifier_hits(vectors[:rows], texts, framings, settings)
         if not framing.only_asked_about:
             hits += self._similarity_hits(vectors, framings, best_faq, settings)
         if not hits:
@@ -182,9 +188,10 @@ class Triage:
             return []
         labels = self.classifier.labels
         best: dict[str, float] = {}
-        for framing, row in zip(framings, self.classifier.probabilities(vectors, texts).tolist(), strict=True):
+        rows = self.classifier.probabilities(vectors, texts).tolist()
+        for number, (text, framing, row) in enumerate(zip(texts, framings, rows, strict=True)):
             chance = 1.0 - row[labels.index(NO_FLAG)]
-            if chance < settings.red_flag_min_probability:
+            if chance < settings.red_flag_min_probability or (number and len(text.split()) < MIN_SENTENCE_WORDS):
                 continue
             sure = chance >= FRAMED_MIN_PROBABILITY  # sure enough to overrule how the sentence is framed
             candidates = [
