@@ -77,9 +77,20 @@ def test_red_flag_comes_before_any_topic(with_topics: Path, faq: Callable[..., R
 
 
 def test_margin_setting_is_honoured(with_topics: Path, faq: Callable[..., Result]) -> None:
-    (with_topics / "settings.yaml").write_text(SETTINGS + "out_of_scope_margin: 0.5\n")  # no rebuild needed
+    off = "out_of_scope_min_probability: 1.0\n"  # the classifier off, so only the nearest example decides
+    (with_topics / "settings.yaml").write_text(SETTINGS + off + "out_of_scope_margin: 0.5\n")  # no rebuild needed
     answer = ask_json(faq, "is it dangerous to take too much ibuprofen")
     assert answer["out_of_scope"] is None  # the example must now be 0.5 nearer than every FAQ phrasing
+
+
+def test_the_classifier_declines_what_no_example_is_nearest_to(with_topics: Path, faq: Callable[..., Result]) -> None:
+    """The out-of-scope classifier (trained at build on the FAQ phrasings against the topic's examples)
+    declines a question the nearest-example rule lets through, and `out_of_scope_min_probability`
+    sets how sure it must be."""
+    (with_topics / "settings.yaml").write_text(SETTINGS + "out_of_scope_margin: 0.5\n")
+    answer = ask_json(faq, "is it dangerous to take too much ibuprofen")
+    assert answer["status"] == "no_answer" and answer["out_of_scope"] == {"id": "medicines", "title": "Medicines"}
+    assert load_index(with_topics.parent / "index").scope_classifier is not None
 
 
 def test_topics_are_stored_in_the_index(with_topics: Path, tmp_path: Path) -> None:

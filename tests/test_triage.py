@@ -258,16 +258,20 @@ def test_a_training_group_for_an_unknown_flag_names_the_line(tmp_path: Path) -> 
     assert "did you mean" not in problem.fix and f"`{flag}`" in problem.fix and "`none`" in problem.fix
 
 
-def test_a_damaged_classifier_file_is_reported_not_used(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["flag_classifier", "scope_classifier"])
+def test_a_damaged_classifier_file_is_reported_not_used(name: str, tmp_path: Path) -> None:
+    """Both classifiers (red flags; out-of-scope topics) are checked against their build when loaded."""
     from faq.embedding import load_encoder
     from faq.errors import IndexCorruptError
     from faq.index import build_index, current_build
 
-    index = tmp_path / "index"
-    build_index(load_knowledge(DATA / "kb"), index, load_encoder("default"))
-    assert load_index(index).flag_classifier is not None
-    np.save(current_build(index) / "flag_classifier.npy", np.zeros((2, 3), dtype=np.float32))
-    with pytest.raises(IndexCorruptError, match=r"flag_classifier\.npy"):
+    folder, index = tmp_path / "knowledge", tmp_path / "index"
+    shutil.copytree(DATA / "kb", folder)
+    shutil.copy(DATA / "out_of_scope_sample.yaml", folder / "out_of_scope.yaml")
+    build_index(load_knowledge(folder), index, load_encoder("default"))
+    assert getattr(load_index(index), name) is not None
+    np.save(current_build(index) / f"{name}.npy", np.zeros((2, 3), dtype=np.float32))
+    with pytest.raises(IndexCorruptError, match=rf"{name}\.npy"):
         load_index(index)
 
 

@@ -4,7 +4,7 @@ Layout of the index folder::
 
     CURRENT                  name of the build in use (replaced atomically, last step of a build)
     builds/<build>/          vectors.faiss, rows.json, red_flags.npy, out_of_scope.npy, knowledge.json,
-                             manifest.json, flag_classifier.npy (the red-flag classifier's weights)
+                             manifest.json, flag_classifier.npy and scope_classifier.npy (the classifiers' weights)
     cache/<model>.npz        embeddings by text fingerprint, so unchanged texts are never re-encoded
     models/tuned-<hash>/     the model tuned on the phrasings, when settings.yaml asks for tuning;
                              its vectors are builds/<build>/ranking.faiss
@@ -47,6 +47,7 @@ FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"
 RANKING_FILE = "ranking.faiss"
 CLASSIFIER_FILE = "flag_classifier.npy"
+SCOPE_CLASSIFIER_FILE = "scope_classifier.npy"
 KEEP_BUILDS = 2
 FIX = "run `faq build` to rebuild it"
 FLAT_MAX_ROWS = 10_000
@@ -106,6 +107,7 @@ class LoadedIndex:
 
     ranking_vectors: Any | None = None  # faiss.Index of the tuned model's vectors, when tuning is on
     flag_classifier: FlagClassifier | None = None
+    scope_classifier: FlagClassifier | None = None
 
     @property
     def ranking_model(self) -> str | None:
@@ -226,6 +228,9 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     entry_vectors, flag_vectors, topic_vectors, _ = np.split(vectors, splits)
     labels = [NO_FLAG] * len(texts) + flag_rows + [NO_FLAG] * len(topic_texts) + training_labels  # as all_texts
     classifier = FlagClassifier.fit(vectors, all_texts, labels)
+    scope_texts = texts + topic_texts  # answerable phrasings against the out-of-scope examples
+    scope_labels = [NO_FLAG] * len(texts) + topic_rows
+    scope_classifier = FlagClassifier.fit(np.vstack([entry_vectors, topic_vectors]), scope_texts, scope_labels)
     tuned, ranking_vectors = None, None
     if kb.settings.tune_epochs:
         tuned, ranker = _tuned_model(kb, index_dir, encoder, progress)
@@ -257,9 +262,10 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
         np.save(staging / "red_flags.npy", flag_vectors)
         np.save(staging / "out_of_scope.npy", topic_vectors)
         rows: dict[str, list[str]] = {"entries": row_ids, "red_flags": flag_rows, "out_of_scope": topic_rows}
-        if classifier is not None:
-            np.save(staging / CLASSIFIER_FILE, classifier.weights)
-            rows["flag_classifier"] = list(classifier.labels)
+        for name, model in ((CLASSIFIER_FILE, classifier), (SCOPE_CLASSIFIER_FILE, scope_classifier)):
+            if model is not None:
+                np.save(staging / name, model.weights)
+                rows[name.removesuffix(".npy")] = list(model.labels)
         (staging / "rows.json").write_text(json.dumps(rows))
         (staging / "knowledge.json").write_text(json.dumps(_snapshot(kb), ensure_ascii=False))
         (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n")
@@ -395,10 +401,7 @@ def load_build(path: Path) -> LoadedIndex:
         flag_vectors = np.load(path / "red_flags.npy", allow_pickle=False)
         topic_vectors = np.load(path / "out_of_scope.npy", allow_pickle=False)
         ranking = None if manifest.tuned_model is None else faiss.read_index(str(path / RANKING_FILE))
-        classifier = None
-        if "flag_classifier" in rows:
-            weights = np.load(path / CLASSIFIER_FILE, allow_pickle=False).astype(np.float32, copy=False)
-            classifier = FlagClassifier(tuple(str(label) for label in rows["flag_classifier"]), weights)
+        classifier, scope_classifier = (_load_classifier(path, name, rows) for name in CLASSIFIER_FILES)
         knowledge = KnowledgeBase(
             entries=[Entry.model_validate(e) for e in snapshot["entries"]],
             red_flags=[RedFlag.model_validate(r) for r in snapshot["red_flags"]],
@@ -410,7 +413,9 @@ def load_build(path: Path) -> LoadedIndex:
     except Exception as err:  # any unreadable or inconsistent file means the same thing to the user
         raise _unreadable(index_dir, err) from err
     problem = _inconsistency(manifest, row_ids, knowledge, vectors, flag_vectors, topic_vectors, ranking)
-    problem = problem or _classifier_inconsistency(classifier, manifest.dimension, knowledge)
+    problem = problem or _classifier_inconsistency(classifier, manifest.dimension, {f.id for f in knowledge.red_flags})
+    topics = {t.id for t in knowledge.out_of_scope}
+    problem = problem or _classifier_inconsistency(scope_classifier, manifest.dimension, topics, SCOPE_CLASSIFIER_FILE)
     if problem:
         raise _damaged(index_dir, problem)
     return LoadedIndex(
@@ -425,7 +430,21 @@ def load_build(path: Path) -> LoadedIndex:
         path,
         ranking,
         classifier,
+        scope_classifier,
     )
+
+
+CLASSIFIER_FILES = (CLASSIFIER_FILE, SCOPE_CLASSIFIER_FILE)
+"""The red-flag classifier and the out-of-scope classifier; rows.json lists each one's labels."""
+
+
+def _load_classifier(path: Path, name: str, rows: dict[str, Any]) -> FlagClassifier | None:
+    """The classifier stored as `name` in the build at `path`, or None when the build has none."""
+    labels = rows.get(name.removesuffix(".npy"))
+    if labels is None:
+        return None
+    weights = np.load(path / name, allow_pickle=False).astype(np.float32, copy=False)
+    return FlagClassifier(tuple(str(label) for label in labels), weights)
 
 
 def _inconsistency(
@@ -468,17 +487,19 @@ def _inconsistency(
     return None
 
 
-def _classifier_inconsistency(classifier: FlagClassifier | None, width: int, knowledge: KnowledgeBase) -> str | None:
-    """What disagrees between the red-flag classifier and the rest of the build, or None."""
+def _classifier_inconsistency(
+    classifier: FlagClassifier | None, width: int, known: set[str], name: str = CLASSIFIER_FILE
+) -> str | None:
+    """What disagrees between a classifier (stored as `name`) and the rest of the build, or None."""
     if classifier is None:
         return None
     weights = classifier.weights
     if weights.ndim != 2 or weights.shape != (len(classifier.labels), feature_width(width) + 1):
-        return f"{CLASSIFIER_FILE} does not fit its {len(classifier.labels)} labels and {width}-wide vectors"
-    flags = {f.id for f in knowledge.red_flags}
-    unknown = next((label for label in classifier.labels if label != NO_FLAG and label not in flags), None)
+        return f"{name} does not fit its {len(classifier.labels)} labels and {width}-wide vectors"
+    unknown = next((label for label in classifier.labels if label != NO_FLAG and label not in known), None)
     if unknown is not None:
-        return f"rows.json names red flag `{unknown}` for the classifier, which its knowledge.json lacks"
+        kind = "red flag" if name == CLASSIFIER_FILE else "out-of-scope topic"
+        return f"rows.json names {kind} `{unknown}` for {name}, which its knowledge.json lacks"
     return None
 
 

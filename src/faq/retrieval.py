@@ -133,6 +133,8 @@ class Signals:
     ranking: NDArray[np.float32] | None = None
     sentence_vectors: NDArray[np.float32] | None = None
     sentence_best: NDArray[np.float32] | None = None
+    topic_chances: NDArray[np.float32] | None = None
+    """The out-of-scope classifier's probability of each of its labels (`Scope.chances`)."""
 
     def triage_vectors(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """The question's vector and its sentences', each with its best similarity to any FAQ phrasing."""
@@ -175,7 +177,9 @@ class Retriever:
         self.lexical = LexicalIndex(documents)
         self.speller = Speller(knowledge_words(knowledge), min_length=TYPO_MIN_LENGTH)
         self.triage = Triage(knowledge.red_flags, index.red_flag_vectors, index.red_flag_rows, index.flag_classifier)
-        self.scope = Scope(knowledge.out_of_scope, index.out_of_scope_vectors, index.out_of_scope_rows)
+        self.scope = Scope(
+            knowledge.out_of_scope, index.out_of_scope_vectors, index.out_of_scope_rows, index.scope_classifier
+        )
 
     @property
     def settings(self) -> Settings:
@@ -204,6 +208,7 @@ class Retriever:
         vectors, sentence_vectors = encoded[: len(texts)], encoded[len(texts) :]
         ranking = [None] * len(texts) if self.ranker is None else list(self.ranker.encode(matched))
         offsets = np.cumsum([0, *(len(parts) for parts in split)])
+        topic_chances = self.scope.chances(vectors, matched)
         return [
             Signals(
                 text,
@@ -213,9 +218,10 @@ class Retriever:
                 self.lexical.scores(corrected),
                 None if tuned is None else self._dense_scores(self.index.ranking_vectors, tuned),
                 *self._sentence_signals(sentence_vectors[start:end]),
+                None if topic_chances is None else topic_chances[row],
             )
-            for (text, truncated), corrected, vector, tuned, start, end in zip(
-                cleaned, matched, vectors, ranking, offsets[:-1], offsets[1:], strict=True
+            for row, ((text, truncated), corrected, vector, tuned, start, end) in enumerate(
+                zip(cleaned, matched, vectors, ranking, offsets[:-1], offsets[1:], strict=True)
             )
         ]
 
@@ -253,7 +259,7 @@ class Retriever:
         confident = bool(ranked) and float(signals.fused(settings).max()) >= settings.min_score
         if flag is not None:
             return Result(text, truncated, "urgent", ranked[:k] if confident else [], flag, other_language=foreign)
-        declined = self.scope.check(signals.vector, best_dense, settings)
+        declined = self.scope.check(signals.vector, signals.topic_chances, best_dense, settings)
         if confident and declined is None:
             choices = close_matches(ranked, settings.min_score)
             return Result(text, truncated, "answered", ranked[:k], other_language=foreign, choices=choices)

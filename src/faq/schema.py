@@ -174,5 +174,8 @@ class Settings(_Strict):
     out_of_scope_margin: float = Field(
         default=0.0, ge=-1.0, le=1.0, description="decline when an out-of-scope example is this much nearer"
     )
+    out_of_scope_min_probability: float = Field(
+        default=0.85, ge=0.0, le=1.0, description="the out-of-scope classifier's chance, to decline; 1 = off"
+    )
     top_k: int = Field(default=3, ge=1, le=20)
     tune_epochs: int = Field(default=0, ge=0, le=20, description="passes of tuning on the phrasings; 0 = off")

@@ -1,10 +1,16 @@
 """Declining questions the FAQ deliberately does not answer (knowledge/out_of_scope.yaml).
 
-A question is declined when it is nearer to an example of an out-of-scope topic than to every FAQ
-phrasing (plus `out_of_scope_margin`). The examples mark the edge of what the clinic answers, so the
-no-answer threshold (`min_score`) can stay low enough for vague but answerable questions such as
-"will i cope?", while "what are the side effects of gabapentin?" is not answered with the dry-needling
-side-effects entry. Red flags are checked first and are never declined.
+A question is declined in one of two ways:
+- it is nearer to an example of an out-of-scope topic than to every FAQ phrasing (plus
+  `out_of_scope_margin`);
+- the out-of-scope classifier, trained at `faq build` on every FAQ phrasing against every
+  out-of-scope example (the same kind of model as the red-flag classifier, `faq.classifier`), gives it
+  at least `out_of_scope_min_probability` of belonging to a topic. It learns what the examples share
+  ("painkiller", "MRI", "yoga") rather than waiting for a question to resemble one example.
+The examples mark the edge of what the clinic answers, so the no-answer threshold (`min_score`) can
+stay low enough for vague but answerable questions such as "will i cope?", while "what are the side
+effects of gabapentin?" is not answered with the dry-needling side-effects entry. Red flags are
+checked first and are never declined.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from faq.schema import OutOfScopeTopic, Settings
+from faq.classifier import FlagClassifier
+from faq.schema import NO_FLAG, OutOfScopeTopic, Settings
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -35,17 +42,37 @@ class Scope:
     topics: list[OutOfScopeTopic]
     example_vectors: NDArray[np.float32]
     example_topic_ids: list[str]
+    classifier: FlagClassifier | None = None
 
     def __post_init__(self) -> None:
         self._by_id = {t.id: t for t in self.topics}
 
-    def check(self, vector: NDArray[np.float32], best_faq_similarity: float, settings: Settings) -> ScopeHit | None:
-        """The topic whose example is nearest to the question, when it is nearer than every FAQ phrasing."""
+    def chances(self, vectors: NDArray[np.float32], texts: list[str]) -> NDArray[np.float32] | None:
+        """Per question (row of `vectors`, item of `texts`), the classifier's probability of each of its
+        labels (NO_FLAG: answerable, else a topic id); None without a classifier."""
+        return None if self.classifier is None else self.classifier.probabilities(vectors, texts)
+
+    def check(
+        self,
+        vector: NDArray[np.float32],
+        chances: NDArray[np.float32] | None,
+        best_faq_similarity: float,
+        settings: Settings,
+    ) -> ScopeHit | None:
+        """The topic the question belongs to: its nearest example's, when that is nearer than every FAQ
+        phrasing, or else the classifier's likeliest, when `chances` (the question's row of `chances()`)
+        give the topics together at least `out_of_scope_min_probability`."""
         if not self.example_topic_ids:
             return None
         similarities = self.example_vectors @ vector
         nearest = int(np.argmax(similarities))
         similarity = float(similarities[nearest])
-        if similarity < best_faq_similarity + settings.out_of_scope_margin:
+        if similarity >= best_faq_similarity + settings.out_of_scope_margin:
+            return ScopeHit(self._by_id[self.example_topic_ids[nearest]], similarity)
+        if self.classifier is None or chances is None:
             return None
-        return ScopeHit(self._by_id[self.example_topic_ids[nearest]], similarity)
+        labels = self.classifier.labels
+        if 1.0 - float(chances[labels.index(NO_FLAG)]) < settings.out_of_scope_min_probability:
+            return None
+        topic = max((p, label) for p, label in zip(chances.tolist(), labels, strict=True) if label != NO_FLAG)[1]
+        return ScopeHit(self._by_id[topic], similarity)
