@@ -39,11 +39,23 @@ def no_answer_text(topic: OutOfScopeTopic | None, clinic: Clinic) -> str:
     return clinic.no_answer if topic is None else _with_clinic_details(topic.reply, clinic)
 
 
+DRAFT_LABEL = "Sample answer — not yet reviewed by the clinic's clinicians"
+"""Shown under a draft answer instead of a sign-off, wherever a patient can read the answer."""
+
+
+def sign_off_text(entry: Entry, day: str | None = None) -> str:
+    """ "Last reviewed 2026-11-01 by Dr. A, PT" for a reviewed entry (`day` overrides the date's format), else
+    DRAFT_LABEL: no answer claims a review that did not happen."""
+    if entry.reviewed is None or entry.reviewer is None:
+        return DRAFT_LABEL
+    return f"Last reviewed {day or entry.reviewed.isoformat()} by {entry.reviewer}"
+
+
 def _entry_block(entry: Entry, score: float) -> str:
     sources = "\n".join(f"  - {s.title}" + (f" <{s.url}>" if s.url else "") for s in entry.sources)
     return (
         f"{entry.question}  [{entry.id}, score {score:.2f}]\n\n{entry.answer.strip()}\n\n"
-        f"Sources:\n{sources}\nLast reviewed {entry.reviewed} by {entry.reviewer}"
+        f"Sources:\n{sources}\n{sign_off_text(entry)}"
     )
 
 

@@ -1,0 +1,136 @@
+"""Clinical sign-off: an item is `reviewed` (by a named clinician, on a date) or a `draft`, and nothing
+claims a review that did not happen. A missing `status` means draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from faq.errors import KnowledgeError
+from faq.knowledge import load_knowledge
+from faq.validation import overdue_reviews
+
+SIGN_OFF = re.compile(r"  status: reviewed\n  reviewed: .*\n  reviewer: .*\n")
+
+
+def problems(knowledge: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(knowledge)
+    return [str(p) for p in caught.value.problems]
+
+
+def make_draft(knowledge: Path, entry_id: str) -> None:
+    """Delete the sign-off lines of one entry of the sample knowledge, as the shipped drafts are written."""
+    basics = knowledge / "basics.yaml"
+    text = basics.read_text()
+    start = text.index(f"- id: {entry_id}\n")
+    found = SIGN_OFF.search(text, start)
+    assert found is not None
+    basics.write_text(text[: found.start()] + text[found.end() :])
+
+
+def test_missing_status_means_draft_with_no_sign_off(knowledge: Path) -> None:
+    make_draft(knowledge, "does-it-hurt")
+    kb = load_knowledge(knowledge)
+    draft, reviewed = kb.entry("does-it-hurt"), kb.entry("what-is-dry-needling")
+    assert (draft.status, draft.reviewed, draft.reviewer, draft.review_due()) == ("draft", None, None, None)
+    assert not draft.is_reviewed
+    assert (reviewed.status, reviewed.reviewer) == ("reviewed", "Test Reviewer, PT")
+    assert reviewed.review_due() == dt.date(2027, 11, 1)
+
+
+def test_red_flag_draft_with_a_reviewer_names_the_line(knowledge: Path) -> None:
+    path = knowledge / "red_flags.yaml"
+    path.write_text(path.read_text().replace("  level: urgent\n", "  level: urgent\n  reviewer: Dr. Nobody\n", 1))
+    assert problems(knowledge) == [
+        "knowledge/red_flags.yaml:27: `reviewer` is set but there is no `status` (which means draft) — "
+        'if a clinician has checked it, run `faq review infection --by "Name, credentials"`; '
+        "if not, delete the `reviewer:` line"
+    ]
+
+
+def test_out_of_scope_topic_reviewed_without_date_names_the_status_line(knowledge: Path) -> None:
+    (knowledge / "out_of_scope.yaml").write_text(
+        "- id: medicines\n"
+        "  title: Medicines\n"
+        "  reply: Please ask your pharmacist.\n"
+        "  examples: [is tramadol addictive]\n"
+        "  reviewer: Dr. A. Example, PT\n"
+        "  status: reviewed\n"
+    )
+    assert problems(knowledge) == [
+        "knowledge/out_of_scope.yaml:6: `status: reviewed` needs `reviewed` — "
+        'run `faq review medicines --by "Name, credentials"` once a clinician has checked it, '
+        "or write `status: draft` until then"
+    ]
+
+
+def test_overdue_reviews_cover_every_reviewed_item_and_no_draft(knowledge: Path) -> None:
+    (knowledge / "out_of_scope.yaml").write_text(
+        "- id: medicines\n"
+        "  title: Medicines\n"
+        "  reply: Please ask your pharmacist.\n"
+        "  examples: [is tramadol addictive]\n"
+        "  status: reviewed\n"
+        "  reviewed: 2024-03-01\n"
+        "  reviewer: Dr. A. Example, PT\n"
+        "  review_every: 6\n"
+    )
+    make_draft(knowledge, "does-it-hurt")
+    kb = load_knowledge(knowledge)
+    found = [str(p) for p in overdue_reviews(kb, dt.date(2027, 12, 1), strict=True)]
+    assert (
+        "knowledge/out_of_scope.yaml:6: `medicines` was due for review on 2024-09-01 (reviewed 2024-03-01)"
+        in (found[-1])
+    )
+    assert found[-1].endswith('run `faq review medicines --by "Name, credentials"`')
+    assert not any("does-it-hurt" in line for line in found)
+    assert len(found) == len(kb.entries) - 1 + 1  # every reviewed entry (all 2026-11-01) and the topic
+
+
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        (
+            "Ilinois",
+            "`state` 'Ilinois' is not a US state — write the clinic's US state by name or two-letter code "
+            "(did you mean Illinois?)",
+        ),
+        (
+            "Bavaria",
+            "`state` 'Bavaria' is not a US state — write the clinic's US state by name or two-letter code "
+            "(e.g. Illinois or IL)",
+        ),
+    ],
+)
+def test_clinic_state_must_be_a_us_state(knowledge: Path, state: str, message: str) -> None:
+    clinic = knowledge / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + f"state: {state}\n")
+    assert problems(knowledge) == [f"knowledge/clinic.yaml:7: {message}"]
+
+
+@pytest.mark.parametrize("state", ["Illinois", "IL", "new york", "District of Columbia"])
+def test_clinic_state_by_name_or_code(knowledge: Path, state: str) -> None:
+    clinic = knowledge / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + f"state: {state}\n")
+    assert load_knowledge(knowledge).clinic.state == state
+
+
+def test_serve_drafts_is_off_unless_the_clinic_says_so(knowledge: Path) -> None:
+    assert load_knowledge(knowledge).clinic.serve_drafts is False
+    clinic = knowledge / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + "serve_drafts: true\n")
+    assert load_knowledge(knowledge).clinic.serve_drafts is True
+
+
+def test_validate_reports_a_draft_with_a_reviewer(knowledge: Path, faq: Callable[..., Result]) -> None:
+    basics = knowledge / "basics.yaml"
+    basics.write_text(basics.read_text().replace("  status: reviewed\n", "", 1))
+    result = faq("validate", "--no-collisions", "--knowledge", str(knowledge))
+    assert result.exit_code == 1
+    assert "knowledge/basics.yaml:14: `reviewed` and `reviewer` are set but there is no `status`" in result.output
