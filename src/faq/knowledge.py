@@ -65,6 +65,18 @@ class KnowledgeBase:
                 return entry
         raise KeyError(entry_id)
 
+    def served(self, item: Entry | OutOfScopeTopic) -> bool:
+        """Whether patients may read this entry or topic reply (see Clinic.serves)."""
+        return self.clinic.serves(item)
+
+    def unserved_drafts(self) -> list[Entry]:
+        """The draft entries patients do not get (`serve_drafts: false`): each waits for `faq review`."""
+        return [e for e in self.entries if not self.served(e)]
+
+    def served_entries(self) -> list[Entry]:
+        """The entries patients may read, in file order."""
+        return [e for e in self.entries if self.served(e)]
+
     def flag_levels(self) -> dict[str, str]:
         """Each red flag's id and level, for eval cases that name their flag."""
         return {f.id: f.level for f in self.red_flags}

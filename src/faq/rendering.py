@@ -35,8 +35,11 @@ def emergency_numbers_text(clinic: Clinic) -> str:
 
 
 def no_answer_text(topic: OutOfScopeTopic | None, clinic: Clinic) -> str:
-    """What a patient reads instead of an answer: the out-of-scope topic's reply, or the clinic's no-answer text."""
-    return clinic.no_answer if topic is None else _with_clinic_details(topic.reply, clinic)
+    """What a patient reads instead of an answer: the out-of-scope topic's reply, or the clinic's no-answer
+    text (also for a draft topic while drafts are not served: the question is still declined)."""
+    if topic is None or not clinic.serves(topic):
+        return clinic.no_answer
+    return _with_clinic_details(topic.reply, clinic)
 
 
 DRAFT_LABEL = "Sample answer — not yet reviewed by the clinic's clinicians"
@@ -77,6 +80,11 @@ def render_result(result: Result, clinic: Clinic) -> str:
     elif result.status == "no_answer":
         topic = None if result.out_of_scope is None else result.out_of_scope.topic
         parts.append(no_answer_text(topic, clinic).strip())
+        if result.withheld is not None:
+            parts.append(
+                f"(Staff: the draft `{result.withheld.id}` fits, but drafts are not served "
+                f"(`serve_drafts: false` in clinic.yaml) until a clinician signs it off with `faq review`.)"
+            )
         if result.suggestions:
             parts.append(
                 "Closest topics:\n" + "\n".join(f"  - {m.entry.question}  [{m.entry.id}]" for m in result.suggestions)

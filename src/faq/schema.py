@@ -226,6 +226,11 @@ class Clinic(_Strict):
     serve_drafts: bool = False
     """Whether patients get answers no clinician has signed off yet (marked as samples); off for a live clinic."""
 
+    def serves(self, item: _SignOff) -> bool:
+        """Whether patients may read an entry or an out-of-scope reply: a reviewed one always, a draft only
+        with `serve_drafts: true`. Red flags are never asked: their care cards show whatever their status."""
+        return item.is_reviewed or self.serve_drafts
+
 
 class Settings(_Strict):
     """How retrieval decides; `faq calibrate` may rewrite the thresholds from labelled data."""
