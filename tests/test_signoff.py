@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
+from drafts import make_draft
 
 from faq.embedding import Encoder
 from faq.errors import KnowledgeError
@@ -21,23 +21,11 @@ from faq.rendering import no_answer_text
 from faq.schema import OutOfScopeTopic
 from faq.validation import overdue_reviews
 
-SIGN_OFF = re.compile(r"  status: reviewed\n  reviewed: .*\n  reviewer: .*\n")
-
 
 def problems(knowledge: Path) -> list[str]:
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(knowledge)
     return [str(p) for p in caught.value.problems]
-
-
-def make_draft(knowledge: Path, entry_id: str) -> None:
-    """Delete the sign-off lines of one entry of the sample knowledge, as the shipped drafts are written."""
-    basics = knowledge / "basics.yaml"
-    text = basics.read_text()
-    start = text.index(f"- id: {entry_id}\n")
-    found = SIGN_OFF.search(text, start)
-    assert found is not None
-    basics.write_text(text[: found.start()] + text[found.end() :])
 
 
 def test_missing_status_means_draft_with_no_sign_off(knowledge: Path) -> None:

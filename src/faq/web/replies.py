@@ -112,7 +112,10 @@ def crisis_number(clinic: Clinic) -> str:
 def draw_entry_body(entry: Entry, *, sources_expander: bool) -> None:
     """An entry's answer word for word, when it was last reviewed and by whom, and its sources."""
     st.markdown(staff_markdown(entry.answer))
-    st.caption(reviewed_line(entry))
+    if entry.is_reviewed:
+        st.caption(reviewed_line(entry))
+    else:  # a sample nobody signed off: said plainly, where the sign-off would be
+        st.markdown(f":orange-badge[:material/edit_note: {reviewed_line(entry)}]")
     lines = "\n".join(
         f"- [{staff_markdown(s.title)}]({s.url})" + (f" — {staff_markdown(s.citation)}" if s.citation else "")
         if s.url
