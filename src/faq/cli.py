@@ -37,11 +37,12 @@ def _folder_option(name: str, env: str) -> Callable[[F], F]:
 
 
 index_option = _folder_option("index", config.INDEX_ENV)
+knowledge_option = _folder_option("knowledge", config.KNOWLEDGE_ENV)
 
 
 def folder_options(func: F) -> F:
     """--knowledge and --index, shared by every command that reads them."""
-    return _folder_option("knowledge", config.KNOWLEDGE_ENV)(index_option(func))
+    return knowledge_option(index_option(func))
 
 
 class UnexpectedError(click.ClickException):
@@ -132,6 +133,51 @@ def build(knowledge_dir: Path | None, index_dir: Path | None) -> None:
         f"Built index of {m.entry_count} entries ({m.text_count} phrasings, {m.red_flag_count} red flags) "
         f"in {time.perf_counter() - started:.1f}s: {report.encoded} texts embedded, {report.reused} reused from cache."
         + tuning
+    )
+
+
+@cli.command()
+@knowledge_option
+@click.argument("ids", nargs=-1)
+@click.option("--by", "reviewer", required=True, help='The clinician who checked them, e.g. "Dr. A. Example, PT, DPT".')
+@click.option("--all", "every_draft", is_flag=True, help="Sign off every item not yet reviewed (asks first).")
+@click.option("--yes", is_flag=True, help="With --all: do not ask for confirmation.")
+def review(knowledge_dir: Path | None, ids: tuple[str, ...], reviewer: str, every_draft: bool, yes: bool) -> None:
+    """Record that a clinician has checked the entries, red flags or out-of-scope topics IDS.
+
+    Sets `status: reviewed`, `reviewed:` (today) and `reviewer:` in the file that holds each item and
+    changes no other line. Only run it for what the clinician has read, with its sources. `--all`
+    signs off every item not yet reviewed, for a first go-live. Then run `faq build`.
+    """
+    from faq.signoff import choose, count, record_review, signable_items
+
+    folder = config.knowledge_dir(knowledge_dir)
+    if not folder.is_dir():
+        raise click.UsageError(f"knowledge folder {folder} not found — pass --knowledge DIR or set FAQ_KNOWLEDGE")
+    items = signable_items(folder)
+    if every_draft == bool(ids):
+        raise click.UsageError("name the ids to sign off, or give --all (not both)")
+    if every_draft:
+        chosen = [item for item in items.values() if not item.reviewed]
+        if not chosen:
+            click.echo("Nothing to sign off: every item is reviewed already.")
+            return
+        question = (
+            f"Record that {reviewer} has reviewed all {count(chosen)} not yet signed off? "
+            "Say yes only if they have read each one and its sources"
+        )
+        if not yes:
+            click.confirm(question, abort=True)
+    else:
+        chosen = choose(items, list(ids))
+    today = dt.date.today()
+    record_review(chosen, reviewer, today)
+    click.echo(f"Recorded the sign-off of {len(chosen)} item(s) by {' '.join(reviewer.split())} on {today}:")
+    for item in chosen:
+        click.echo(f"  {item.display}:{item.line}  {item.id}")
+    click.echo(
+        "Patients see it after `faq build` (a few seconds: only sign-offs changed) or the staff page's "
+        "Rebuild index; until then the app answers from the previous index."
     )
 
 

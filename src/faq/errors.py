@@ -57,3 +57,8 @@ class EvalFileError(FaqError):
 
 class EmptyQuestionError(FaqError):
     """The question is empty or only whitespace."""
+
+
+class ReviewError(FaqError):
+    """`faq review` cannot record a sign-off: an unknown id, no reviewer, or a file it cannot edit without
+    changing more than the sign-off lines. Nothing is written; the message says what to do instead."""
