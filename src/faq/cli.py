@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from faq import config
-from faq.errors import EmptyQuestionError, FaqError, KnowledgeError
+from faq.errors import EmptyQuestionError, FaqError, GoLiveError, KnowledgeError
 
 if TYPE_CHECKING:
     from faq.questionlog import QuestionLog
@@ -83,18 +83,38 @@ def cli() -> None:
 @folder_options
 @click.option("--strict", is_flag=True, help="Treat overdue reviews as errors, not warnings.")
 @click.option("--no-collisions", is_flag=True, help="Skip the collision check (fast: does not load the model).")
-def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, no_collisions: bool) -> None:
+@click.option(
+    "--go-live",
+    is_flag=True,
+    help="Also list everything to change before patients see it (placeholders, sample clinic, drafts, ...).",
+)
+def validate(
+    knowledge_dir: Path | None, index_dir: Path | None, strict: bool, no_collisions: bool, go_live: bool
+) -> None:
     """Check the knowledge files and list every problem as file:line: problem — fix.
 
     Checks the schema, duplicate ids, unknown `related` ids, missing sources, overdue reviews and
     collisions (an alternate the model places nearer another entry, or an out-of-scope example, than
     its own entry; an out-of-scope example very close to an entry's phrasing). Exits 1 on errors.
+
+    With --go-live, also lists what a clinic must change before patients see the assistant:
+    placeholder phone numbers and example web addresses, the sample clinic's name, a missing `state`,
+    an emergency number or crisis line not written out, `serve_drafts: true`, drafts and overdue
+    reviews. Exits 1 while anything remains.
     """
     from faq.knowledge import load_knowledge
     from faq.validation import missing_alternates, overdue_reviews
 
-    kb = load_knowledge(config.knowledge_dir(knowledge_dir))
-    problems = [*kb.warnings, *overdue_reviews(kb, dt.date.today(), strict=strict), *missing_alternates(kb)]
+    folder = config.knowledge_dir(knowledge_dir)
+    kb = load_knowledge(folder)
+    today = dt.date.today()
+    problems = [*kb.warnings, *missing_alternates(kb)]
+    if go_live:
+        from faq.golive import go_live_problems
+
+        problems += go_live_problems(kb, folder, today)  # overdue reviews included, as errors
+    else:
+        problems += overdue_reviews(kb, today, strict=strict)
     if not no_collisions:
         from faq.embedding import load_encoder
         from faq.validation import collision_problems, find_collisions
@@ -106,10 +126,12 @@ def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, n
             click.echo(str(problem), err=True)
     errors = [p for p in problems if not p.warning]
     if errors:
-        raise KnowledgeError(errors)
+        raise GoLiveError(errors) if go_live else KnowledgeError(errors)
     checked = "" if no_collisions else ", no collisions"
     topics = f", {len(kb.out_of_scope)} out-of-scope topics" if kb.out_of_scope else ""
     click.echo(f"OK: {len(kb.entries)} entries, {len(kb.red_flags)} red flags{topics}{checked}.")
+    if go_live:
+        click.echo("Ready for go-live: every item is signed off and nothing is left from the sample clinic.")
 
 
 @cli.command()
