@@ -75,7 +75,9 @@ def cli() -> None:
     """A dry-needling FAQ assistant that answers with vetted answers only.
 
     Staff workflow: edit knowledge/*.yaml, then `faq validate`, `faq build`, and
-    `faq eval tests/data/eval.yaml` to see whether the assistant got better or worse.
+    `faq eval tests/data/eval.yaml` to see whether the assistant got better or worse. A clinician's
+    sign-off is recorded with `faq review ID --by "Name, credentials"`; before patients see it, run
+    `faq validate --go-live`.
     """
 
 
