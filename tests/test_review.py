@@ -156,3 +156,14 @@ def test_the_file_is_replaced_whole_with_its_permissions(knowledge: Path, faq: C
     assert basics.stat().st_mode & 0o777 == 0o640
     assert basics.stat().st_ino != inode  # a new file renamed into place, not rewritten in place
     assert sorted(p.name for p in knowledge.iterdir()) == ["basics.yaml", "clinic.yaml", "red_flags.yaml"]
+
+
+def test_a_file_with_a_key_written_twice_is_refused_with_the_fix(knowledge: Path, faq: Callable[..., Result]) -> None:
+    basics = knowledge / "basics.yaml"
+    edit = basics.read_text().replace("  category: Comfort\n", "  category: Comfort\n  category: Pain\n")
+    basics.write_text(edit)
+    result = faq("review", "does-it-hurt", "--by", REVIEWER, "--knowledge", str(knowledge))
+    assert result.exit_code == 1
+    assert "knowledge/basics.yaml cannot be edited (found duplicate key" in result.output
+    assert "— run `faq validate`, fix it, then review" in result.output
+    assert basics.read_text() == edit

@@ -22,6 +22,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.emitter import Emitter
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from faq.errors import ReviewError
@@ -164,7 +165,11 @@ def _signed_text(path: Path, items: list[Item], reviewer: str, day: dt.date) -> 
     display = items[0].display
     old = path.read_text(encoding="utf-8")
     yaml = round_trip()
-    data = yaml.load(old)
+    try:
+        data = yaml.load(old)
+    except YAMLError as err:  # e.g. a key written twice, which PyYAML's reader only reports
+        problem = str(getattr(err, "problem", None) or type(err).__name__)
+        raise ReviewError(f"{display} cannot be edited ({problem}) — run `faq validate`, fix it, then review") from None
     if dump(yaml, data) != old:
         raise _layout_error(display, items, reviewer, day)
     for item in items:
