@@ -62,6 +62,7 @@ class Item:
             "answer": self.answer or "See the source.",
             "category": self.category,
             "sources": [source],
+            "status": "reviewed",  # benchmark data, never shown to patients: no sample-answer label
             "reviewed": REVIEWED,
             "reviewer": REVIEWER,
         }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from apptest import ask, start
+from drafts import make_draft
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
@@ -267,3 +268,45 @@ def test_other_language_reply_carries_the_emergency_numbers(shipped_app: AppTest
     ask(shipped_app, "hola, necesito ayuda con mi seguro por favor")
     numbers = " ".join(texts(block(shipped_app, "numbers-1")))
     assert "Emergencia: llame al 911" in numbers and "988" in numbers
+
+
+def draft_page(
+    knowledge: Path, tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch, *, serve_drafts: bool
+) -> AppTest:
+    """The page on the sample knowledge with `does-it-hurt` a draft, built, and `serve_drafts` as given."""
+    make_draft(knowledge, "does-it-hurt", serve_drafts=serve_drafts)
+    build_index(load_knowledge(knowledge), tmp_path / "index", encoder)
+    monkeypatch.setenv("FAQ_KNOWLEDGE", str(knowledge))
+    monkeypatch.setenv("FAQ_INDEX", str(tmp_path / "index"))
+    return start()
+
+
+def test_a_served_draft_says_it_is_a_sample_and_claims_no_review(
+    knowledge: Path, tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = draft_page(knowledge, tmp_path, encoder, monkeypatch, serve_drafts=True)
+    assert "checked by our clinicians" not in " ".join(texts(block(app, "masthead")))
+    assert "Answers marked as samples have not been reviewed by our clinicians yet." in texts(block(app, "welcome"))[0]
+    ask(app, "will the needles be painful")
+    draft = block(app, "answer-1")
+    assert draft.subheader[0].value == "Does dry needling hurt?"
+    shown = texts(draft)
+    assert ":orange-badge[:material/edit_note: Sample answer — not yet reviewed by the clinic's clinicians]" in shown
+    assert not any("Last reviewed" in t for t in shown)
+    app.button(key="related-1-what-is-dry-needling").click().run()
+    assert "Last reviewed November 1, 2026 by Test Reviewer, PT" in texts(block(app, "answer-2"))
+
+
+def test_with_serve_drafts_false_a_draft_is_never_shown(
+    knowledge: Path, tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = draft_page(knowledge, tmp_path, encoder, monkeypatch, serve_drafts=False)
+    assert "checked by our clinicians" in " ".join(texts(block(app, "masthead")))  # every answer served is signed off
+    assert "example-does-it-hurt" not in [b.key for b in app.button]
+    ask(app, "will the needles be painful")
+    assert block(app, "noanswer-1").markdown[0].value == NO_ANSWER
+    assert "suggest-1-does-it-hurt" not in [b.key for b in block(app, "noanswer-1").button]
+    ask(app, "what is dry needling")
+    assert [b.key for b in block(app, "answer-2").button] == []  # its related `does-it-hurt` is not offered
+    app.button(key="browse-open").click().run()
+    assert "Does dry needling hurt?" not in [e.label for e in block(app, "browse").expander]

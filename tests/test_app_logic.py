@@ -26,6 +26,7 @@ def _entry(entry_id: str) -> Entry:
         answer="a",
         category="c",
         sources=[Source(title="t", citation="c")],
+        status="reviewed",
         reviewed=dt.date(2026, 1, 5),
         reviewer="R",
     )
@@ -61,6 +62,8 @@ def test_small_helpers() -> None:
     assert tel_url("+1 555 014 2380") == "tel:+15550142380"
     assert staff_markdown("costs $85, or $60") == r"costs \$85, or \$60"
     assert reviewed_line(_entry("e")) == "Last reviewed January 5, 2026 by R"
+    draft = _entry("e").model_copy(update={"status": "draft", "reviewed": None, "reviewer": None})
+    assert reviewed_line(draft) == "Sample answer — not yet reviewed by the clinic's clinicians"
 
 
 def test_feedback_replaces_earlier_rating() -> None:

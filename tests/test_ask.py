@@ -38,6 +38,7 @@ def ask_json(shared_index: tuple[Path, Path], faq: Callable[..., Result]) -> Cal
 def test_json_contract(ask_json: Callable[[str], dict[str, Any]]) -> None:
     answer = ask_json("does dry needling hurt?")
     fields = {"question", "status", "answers", "red_flag", "out_of_scope", "other_language", "did_you_mean"}
+    fields.add("withheld_draft")
     assert set(answer) == fields
     assert answer["question"] == "does dry needling hurt?"
     assert answer["status"] == "answered"
@@ -106,6 +107,7 @@ def test_no_answer(ask_json: Callable[[str], dict[str, Any]], question: str) -> 
         "out_of_scope": None,
         "other_language": False,
         "did_you_mean": [],
+        "withheld_draft": None,
     }
 
 

@@ -13,7 +13,7 @@ from click.testing import Result
 
 from faq.embedding import Encoder
 from faq.errors import IndexCorruptError, KnowledgeError
-from faq.index import build_index, load_index
+from faq.index import FORMAT_VERSION, build_index, load_index
 from faq.knowledge import load_knowledge
 
 TOPICS = (Path(__file__).parent / "data" / "out_of_scope_sample.yaml").read_text()
@@ -103,7 +103,7 @@ def test_topics_are_stored_in_the_index(with_topics: Path, tmp_path: Path) -> No
 def test_index_from_an_older_version_asks_for_a_rebuild(with_topics: Path, tmp_path: Path) -> None:
     index = load_index(tmp_path / "index")
     manifest = index.path / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"format_version": 2', '"format_version": 1'))
+    manifest.write_text(manifest.read_text().replace(f'"format_version": {FORMAT_VERSION}', '"format_version": 2'))
     with pytest.raises(IndexCorruptError, match=r"built by another version of faq — run `faq build`"):
         load_index(tmp_path / "index")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from click.testing import Result as CliResult
+from drafts import make_draft
 from markdown_it import MarkdownIt
 from playwright.sync_api import expect, sync_playwright
 from streamlit.testing.v1 import AppTest
@@ -210,6 +211,19 @@ def test_signed_in_sees_health_inbox_eval_and_can_rebuild(
     status = resources.rebuilder().wait(timeout=120)
     assert status.state == "done", status.message
     assert (built / "CURRENT").read_text() != before
+
+
+def test_health_lists_the_drafts_patients_do_not_get(
+    knowledge: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_draft(knowledge, "does-it-hurt")  # the clinic serves no drafts (`serve_drafts` unset)
+    monkeypatch.setenv("FAQ_STAFF_PASSWORD", PASSWORD)
+    app = sign_in(start(), PASSWORD)
+    assert {m.label: m.value for m in app.metric}["Drafts not served"] == "1"
+    drafts = next(e for e in app.expander if e.label == "Drafts not served (1)")
+    assert drafts.code[0].value == "knowledge/basics.yaml:18: does-it-hurt (Does dry needling hurt?)"
+    assert '`faq review ID --by "Name, credentials"`, then rebuild the index.' in drafts.caption[0].value
+    assert not app.success  # not "all signed off"
 
 
 IMAGE = "![x](//evil.example/t.png) where can i park my car"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from faq import config
-from faq.errors import EmptyQuestionError, FaqError, KnowledgeError
+from faq.errors import EmptyQuestionError, FaqError, GoLiveError, KnowledgeError
 
 if TYPE_CHECKING:
     from faq.questionlog import QuestionLog
@@ -37,11 +37,12 @@ def _folder_option(name: str, env: str) -> Callable[[F], F]:
 
 
 index_option = _folder_option("index", config.INDEX_ENV)
+knowledge_option = _folder_option("knowledge", config.KNOWLEDGE_ENV)
 
 
 def folder_options(func: F) -> F:
     """--knowledge and --index, shared by every command that reads them."""
-    return _folder_option("knowledge", config.KNOWLEDGE_ENV)(index_option(func))
+    return knowledge_option(index_option(func))
 
 
 class UnexpectedError(click.ClickException):
@@ -74,7 +75,9 @@ def cli() -> None:
     """A dry-needling FAQ assistant that answers with vetted answers only.
 
     Staff workflow: edit knowledge/*.yaml, then `faq validate`, `faq build`, and
-    `faq eval tests/data/eval.yaml` to see whether the assistant got better or worse.
+    `faq eval tests/data/eval.yaml` to see whether the assistant got better or worse. A clinician's
+    sign-off is recorded with `faq review ID --by "Name, credentials"`; before patients see it, run
+    `faq validate --go-live`.
     """
 
 
@@ -82,18 +85,38 @@ def cli() -> None:
 @folder_options
 @click.option("--strict", is_flag=True, help="Treat overdue reviews as errors, not warnings.")
 @click.option("--no-collisions", is_flag=True, help="Skip the collision check (fast: does not load the model).")
-def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, no_collisions: bool) -> None:
+@click.option(
+    "--go-live",
+    is_flag=True,
+    help="Also list everything to change before patients see it (placeholders, sample clinic, drafts, ...).",
+)
+def validate(
+    knowledge_dir: Path | None, index_dir: Path | None, strict: bool, no_collisions: bool, go_live: bool
+) -> None:
     """Check the knowledge files and list every problem as file:line: problem — fix.
 
     Checks the schema, duplicate ids, unknown `related` ids, missing sources, overdue reviews and
     collisions (an alternate the model places nearer another entry, or an out-of-scope example, than
     its own entry; an out-of-scope example very close to an entry's phrasing). Exits 1 on errors.
+
+    With --go-live, also lists what a clinic must change before patients see the assistant:
+    placeholder phone numbers and example web addresses, the sample clinic's name, a missing `state`,
+    an emergency number or crisis line not written out, `serve_drafts: true`, drafts and overdue
+    reviews. Exits 1 while anything remains.
     """
     from faq.knowledge import load_knowledge
     from faq.validation import missing_alternates, overdue_reviews
 
-    kb = load_knowledge(config.knowledge_dir(knowledge_dir))
-    problems = [*kb.warnings, *overdue_reviews(kb, dt.date.today(), strict=strict), *missing_alternates(kb)]
+    folder = config.knowledge_dir(knowledge_dir)
+    kb = load_knowledge(folder)
+    today = dt.date.today()
+    problems = [*kb.warnings, *missing_alternates(kb)]
+    if go_live:
+        from faq.golive import go_live_problems
+
+        problems += go_live_problems(kb, folder, today)  # overdue reviews included, as errors
+    else:
+        problems += overdue_reviews(kb, today, strict=strict)
     if not no_collisions:
         from faq.embedding import load_encoder
         from faq.validation import collision_problems, find_collisions
@@ -105,10 +128,12 @@ def validate(knowledge_dir: Path | None, index_dir: Path | None, strict: bool, n
             click.echo(str(problem), err=True)
     errors = [p for p in problems if not p.warning]
     if errors:
-        raise KnowledgeError(errors)
+        raise GoLiveError(errors) if go_live else KnowledgeError(errors)
     checked = "" if no_collisions else ", no collisions"
     topics = f", {len(kb.out_of_scope)} out-of-scope topics" if kb.out_of_scope else ""
     click.echo(f"OK: {len(kb.entries)} entries, {len(kb.red_flags)} red flags{topics}{checked}.")
+    if go_live:
+        click.echo("Ready for go-live: every item is signed off and nothing is left from the sample clinic.")
 
 
 @cli.command()
@@ -132,6 +157,51 @@ def build(knowledge_dir: Path | None, index_dir: Path | None) -> None:
         f"Built index of {m.entry_count} entries ({m.text_count} phrasings, {m.red_flag_count} red flags) "
         f"in {time.perf_counter() - started:.1f}s: {report.encoded} texts embedded, {report.reused} reused from cache."
         + tuning
+    )
+
+
+@cli.command()
+@knowledge_option
+@click.argument("ids", nargs=-1)
+@click.option("--by", "reviewer", required=True, help='The clinician who checked them, e.g. "Dr. A. Example, PT, DPT".')
+@click.option("--all", "every_draft", is_flag=True, help="Sign off every item not yet reviewed (asks first).")
+@click.option("--yes", is_flag=True, help="With --all: do not ask for confirmation.")
+def review(knowledge_dir: Path | None, ids: tuple[str, ...], reviewer: str, every_draft: bool, yes: bool) -> None:
+    """Record that a clinician has checked the entries, red flags or out-of-scope topics IDS.
+
+    Sets `status: reviewed`, `reviewed:` (today) and `reviewer:` in the file that holds each item and
+    changes no other line. Only run it for what the clinician has read, with its sources. `--all`
+    signs off every item not yet reviewed, for a first go-live. Then run `faq build`.
+    """
+    from faq.signoff import choose, count, record_review, signable_items
+
+    folder = config.knowledge_dir(knowledge_dir)
+    if not folder.is_dir():
+        raise click.UsageError(f"knowledge folder {folder} not found — pass --knowledge DIR or set FAQ_KNOWLEDGE")
+    items = signable_items(folder)
+    if every_draft == bool(ids):
+        raise click.UsageError("name the ids to sign off, or give --all (not both)")
+    if every_draft:
+        chosen = [item for item in items.values() if not item.reviewed]
+        if not chosen:
+            click.echo("Nothing to sign off: every item is reviewed already.")
+            return
+        question = (
+            f"Record that {reviewer} has reviewed all {count(chosen)} not yet signed off? "
+            "Say yes only if they have read each one and its sources"
+        )
+        if not yes:
+            click.confirm(question, abort=True)
+    else:
+        chosen = choose(items, list(ids))
+    today = dt.date.today()
+    record_review(chosen, reviewer, today)
+    click.echo(f"Recorded the sign-off of {len(chosen)} item(s) by {' '.join(reviewer.split())} on {today}:")
+    for item in chosen:
+        click.echo(f"  {item.display}:{item.line}  {item.id}")
+    click.echo(
+        "Patients see it after `faq build` (a few seconds: only sign-offs changed) or the staff page's "
+        "Rebuild index; until then the app answers from the previous index."
     )
 
 

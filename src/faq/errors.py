@@ -39,6 +39,18 @@ class KnowledgeError(FaqError):
         super().__init__(f"{count} problem{plural} in the knowledge files:\n{lines}")
 
 
+class GoLiveError(KnowledgeError):
+    """`faq validate --go-live` found things to change before patients see the assistant (sample content,
+    placeholders, drafts); each is listed as file:line: problem — fix."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        count = len(problems)
+        lines = "\n".join(str(p) for p in problems)
+        things = "thing" if count == 1 else "things"
+        self.args = (f"not ready for go-live: {count} {things} to change before patients see this assistant:\n{lines}",)
+
+
 class IndexMissingError(FaqError):
     """No index has been built in the index folder yet."""
 
@@ -57,3 +69,8 @@ class EvalFileError(FaqError):
 
 class EmptyQuestionError(FaqError):
     """The question is empty or only whitespace."""
+
+
+class ReviewError(FaqError):
+    """`faq review` cannot record a sign-off: an unknown id, no reviewer, or a file it cannot edit without
+    changing more than the sign-off lines. Nothing is written; the message says what to do instead."""

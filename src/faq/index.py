@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 
     from faq.embedding import Encoder
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+"""3: knowledge.json items carry their sign-off `status`; a version-2 snapshot's reviewer and date could not
+be trusted as a sign-off, so such builds are rebuilt rather than read."""
 CURRENT_FILE = "CURRENT"
 RANKING_FILE = "ranking.faiss"
 CLASSIFIER_FILE = "flag_classifier.npy"

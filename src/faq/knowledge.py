@@ -65,6 +65,18 @@ class KnowledgeBase:
                 return entry
         raise KeyError(entry_id)
 
+    def served(self, item: Entry | OutOfScopeTopic) -> bool:
+        """Whether patients may read this entry or topic reply (see Clinic.serves)."""
+        return self.clinic.serves(item)
+
+    def unserved_drafts(self) -> list[Entry]:
+        """The draft entries patients do not get (`serve_drafts: false`): each waits for `faq review`."""
+        return [e for e in self.entries if not self.served(e)]
+
+    def served_entries(self) -> list[Entry]:
+        """The entries patients may read, in file order."""
+        return [e for e in self.entries if self.served(e)]
+
     def flag_levels(self) -> dict[str, str]:
         """Each red flag's id and level, for eval cases that name their flag."""
         return {f.id: f.level for f in self.red_flags}
@@ -331,8 +343,39 @@ def _problem_from(error: ErrorDetails, model: type[BaseModel], document: YamlDoc
         return Problem(document.path, line, "a source has no `url` or `citation`", fix)
     if kind == "blank":
         return Problem(document.path, line, f"`{name}` is empty", f"write the text after `{name}:`")
+    if kind in {"draft_signed", "review_incomplete"}:
+        return _sign_off_problem(error, document, where)
+    if kind == "us_state":
+        ctx = error.get("ctx", {})
+        hint = f"did you mean {ctx['guess']}?" if ctx.get("guess") else "e.g. Illinois or IL"
+        fix = f"write the clinic's US state by name or two-letter code ({hint})"
+        return Problem(document.path, line, f"`{name}` {ctx.get('value')!r} is not a US state", fix)
     message = error["msg"].removeprefix("Value error, ")
     return Problem(document.path, line, f"`{name}`: {message}", "correct the value (see README, 'Editing answers')")
+
+
+def review_command(item_id: str) -> str:
+    """The command that records a clinician's sign-off of `item_id`, as fix advice quotes it."""
+    return f'`faq review {item_id} --by "Name, credentials"`'
+
+
+def _sign_off_problem(error: ErrorDetails, document: YamlDocument, where: Location) -> Problem:
+    """A draft that names a reviewer or date (at that line), or a `status: reviewed` without both (at its line)."""
+    ctx = error.get("ctx", {})
+    review = f"run {review_command(ctx.get('id') or 'ID')}"
+    if error["type"] == "review_incomplete":
+        missing = " and ".join(f"`{name}`" for name in ctx["missing"])
+        line = document.line_of((*where, "status"))
+        fix = f"{review} once a clinician has checked it, or write `status: draft` until then"
+        return Problem(document.path, line, f"`status: reviewed` needs {missing}", fix)
+    present = ctx["present"]
+    fields = " and ".join(f"`{name}`" for name in present)
+    lines = " and ".join(f"`{name}:`" for name in present)
+    verb = "is" if len(present) == 1 else "are"
+    status = "`status` is draft" if ctx.get("stated") else "there is no `status` (which means draft)"
+    line = min(document.line_of((*where, name)) for name in present)
+    fix = f"if a clinician has checked it, {review}; if not, delete the {lines} line{'s' if len(present) > 1 else ''}"
+    return Problem(document.path, line, f"{fields} {verb} set but {status}", fix)
 
 
 def _check_related(

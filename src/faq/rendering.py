@@ -35,15 +35,30 @@ def emergency_numbers_text(clinic: Clinic) -> str:
 
 
 def no_answer_text(topic: OutOfScopeTopic | None, clinic: Clinic) -> str:
-    """What a patient reads instead of an answer: the out-of-scope topic's reply, or the clinic's no-answer text."""
-    return clinic.no_answer if topic is None else _with_clinic_details(topic.reply, clinic)
+    """What a patient reads instead of an answer: the out-of-scope topic's reply, or the clinic's no-answer
+    text (also for a draft topic while drafts are not served: the question is still declined)."""
+    if topic is None or not clinic.serves(topic):
+        return clinic.no_answer
+    return _with_clinic_details(topic.reply, clinic)
+
+
+DRAFT_LABEL = "Sample answer — not yet reviewed by the clinic's clinicians"
+"""Shown under a draft answer instead of a sign-off, wherever a patient can read the answer."""
+
+
+def sign_off_text(entry: Entry, day: str | None = None) -> str:
+    """ "Last reviewed 2026-11-01 by Dr. A, PT" for a reviewed entry (`day` overrides the date's format), else
+    DRAFT_LABEL: no answer claims a review that did not happen."""
+    if entry.reviewed is None or entry.reviewer is None:
+        return DRAFT_LABEL
+    return f"Last reviewed {day or entry.reviewed.isoformat()} by {entry.reviewer}"
 
 
 def _entry_block(entry: Entry, score: float) -> str:
     sources = "\n".join(f"  - {s.title}" + (f" <{s.url}>" if s.url else "") for s in entry.sources)
     return (
         f"{entry.question}  [{entry.id}, score {score:.2f}]\n\n{entry.answer.strip()}\n\n"
-        f"Sources:\n{sources}\nLast reviewed {entry.reviewed} by {entry.reviewer}"
+        f"Sources:\n{sources}\n{sign_off_text(entry)}"
     )
 
 
@@ -65,6 +80,11 @@ def render_result(result: Result, clinic: Clinic) -> str:
     elif result.status == "no_answer":
         topic = None if result.out_of_scope is None else result.out_of_scope.topic
         parts.append(no_answer_text(topic, clinic).strip())
+        if result.withheld is not None:
+            parts.append(
+                f"(Staff: the draft `{result.withheld.id}` fits, but drafts are not served "
+                f"(`serve_drafts: false` in clinic.yaml) until a clinician signs it off with `faq review`.)"
+            )
         if result.suggestions:
             parts.append(
                 "Closest topics:\n" + "\n".join(f"  - {m.entry.question}  [{m.entry.id}]" for m in result.suggestions)

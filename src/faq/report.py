@@ -127,7 +127,7 @@ def _suggest(group: Group, min_score: float) -> Suggestion:
     alternates = "".join(f'    - "{q}"\n' for q in quoted[1:4]) or "    - ...\n"
     snippet = (
         f'- id: new-entry-id\n  question: "{quoted[0]}"\n  alternates:\n{alternates}'
-        "  answer: ...   # then category, tags, sources, reviewed, reviewer (see README)\n"
+        "  answer: ...   # then category, tags, sources (see README); a clinician signs it off with `faq review`\n"
     )
     return Suggestion("new_entry", None, snippet)
 

@@ -90,6 +90,8 @@ class Result:
     """The question looks written in another language: its reply carries the emergency and crisis numbers."""
     choices: list[Match] = field(default_factory=list)
     """For an answered question whose top entries are too close to call: ask "Did you mean ...?" with these."""
+    withheld: Entry | None = None
+    """The draft entry that fits best but is not served (clinic.yaml `serve_drafts: false`), so no answer."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of `faq ask --json`."""
@@ -104,6 +106,7 @@ class Result:
             "out_of_scope": None if topic is None else {"id": topic.topic.id, "title": topic.topic.title},
             "other_language": self.other_language,
             "did_you_mean": [m.entry.id for m in self.choices],
+            "withheld_draft": None if self.withheld is None else self.withheld.id,
         }
 
 
@@ -172,6 +175,7 @@ class Retriever:
         self.knowledge = knowledge
         self.entries = knowledge.entries
         self._position = {e.id: i for i, e in enumerate(self.entries)}
+        self._served = np.array([knowledge.served(e) for e in self.entries], dtype=bool)
         self._row_entry = np.array([self._position[i] for i in index.row_entry_ids], dtype=np.int64)
         documents = [" ".join([*e.phrasings(), *e.tags]) for e in self.entries]
         self.lexical = LexicalIndex(documents)
@@ -244,19 +248,26 @@ class Retriever:
         """Triage first, then decide between answered and no_answer, and rank.
 
         A match's `score` is the fused score that ranked it. The question is answered when the best
-        `fused` score (the same thing when tuning is off) reaches `min_score` and no out-of-scope
-        example is nearer than every FAQ phrasing. `flag` is triage's verdict when the caller already
-        has it (calibration tries hundreds of thresholds that leave triage unchanged).
+        `fused` score (the same thing when tuning is off) reaches `min_score`, no out-of-scope
+        example is nearer than every FAQ phrasing, and the best entry may be served: a draft that
+        fits best while clinic.yaml says `serve_drafts: false` gets the no-answer reply (`withheld`),
+        never the next-best answer to another question. Unserved drafts are never offered either.
+        Triage ignores sign-off: a care card shows whether or not its red flag was reviewed.
+        `flag` is triage's verdict when the caller already has it (calibration tries hundreds of
+        thresholds that leave triage unchanged).
         """
         dense, lexical = signals.dense, signals.lexical
         scores = signals.ranked(settings)
-        order = np.argsort(-scores, kind="stable")[: max(k, SUGGESTIONS)]
+        order = np.argsort(-scores, kind="stable")
+        withheld = self.entries[order[0]] if len(order) and not self._served[order[0]] else None
+        order = order[self._served[order]][: max(k, SUGGESTIONS)]
         ranked = [Match(self.entries[i], float(scores[i]), float(dense[i]), float(lexical[i])) for i in order]
         best_dense = float(dense.max()) if len(dense) else 0.0
         if isinstance(flag, Unchecked):
             flag = self.red_flag(signals, settings)
         text, truncated, foreign = signals.text, signals.truncated, other_language(signals.text)
-        confident = bool(ranked) and float(signals.fused(settings).max()) >= settings.min_score
+        fits = bool(len(scores)) and float(signals.fused(settings).max()) >= settings.min_score
+        confident = fits and bool(ranked) and withheld is None
         if flag is not None:
             return Result(text, truncated, "urgent", ranked[:k] if confident else [], flag, other_language=foreign)
         declined = self.scope.check(signals.vector, signals.topic_chances, best_dense, settings)
@@ -264,7 +275,10 @@ class Retriever:
             choices = close_matches(ranked, settings.min_score)
             return Result(text, truncated, "answered", ranked[:k], other_language=foreign, choices=choices)
         suggestions = ranked[:SUGGESTIONS]
-        return Result(text, truncated, "no_answer", [], None, suggestions, declined, other_language=foreign)
+        withheld = withheld if fits and declined is None else None
+        return Result(
+            text, truncated, "no_answer", [], None, suggestions, declined, other_language=foreign, withheld=withheld
+        )
 
     def _dense_scores(self, vectors: Any, vector: NDArray[np.float32]) -> NDArray[np.float32]:
         """Per entry, the best cosine over its question and alternates in `vectors` (a FAISS index)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import string
 from typing import Annotated, Literal
 
@@ -42,8 +43,56 @@ class Source(_Strict):
         return self
 
 
-class Entry(_Strict):
-    """One vetted question and answer, shown to patients word for word."""
+Status = Literal["draft", "reviewed"]
+SIGN_OFF_FIELDS = ("reviewed", "reviewer")
+"""The fields a reviewed item must have and a draft must not."""
+
+
+class _SignOff(_Strict):
+    """Whether a clinician has checked an item: `reviewed` with who and when, or `draft` with neither.
+
+    A missing `status` means draft, so nothing claims a clinician's sign-off unless a file says so
+    (`faq review` writes the three fields). Only reviewed items are due for review again.
+    """
+
+    status: Status = "draft"
+    reviewed: dt.date | None = None
+    reviewer: Text | None = None
+    review_every: int = Field(default=12, ge=1, le=60, description="months between reviews")
+
+    @model_validator(mode="after")
+    def _sign_off_is_whole(self) -> _SignOff:
+        item = getattr(self, "id", "")
+        if self.status == "reviewed":
+            missing = [name for name in SIGN_OFF_FIELDS if getattr(self, name) is None]
+            if missing:
+                raise PydanticCustomError("review_incomplete", "incomplete sign-off", {"id": item, "missing": missing})
+        else:
+            present = [name for name in SIGN_OFF_FIELDS if getattr(self, name) is not None]
+            if present:
+                stated = "status" in self.model_fields_set
+                raise PydanticCustomError(
+                    "draft_signed", "sign-off on a draft", {"id": item, "present": present, "stated": stated}
+                )
+        return self
+
+    @property
+    def is_reviewed(self) -> bool:
+        """True when a named clinician has signed this item off."""
+        return self.status == "reviewed"
+
+    def review_due(self) -> dt.date | None:
+        """The date by which a reviewed item must be reviewed again; None for a draft."""
+        if self.reviewed is None:
+            return None
+        month = self.reviewed.month - 1 + self.review_every
+        year, month = self.reviewed.year + month // 12, month % 12 + 1
+        day = min(self.reviewed.day, 28)
+        return dt.date(year, month, day)
+
+
+class Entry(_SignOff):
+    """One question and answer, shown to patients word for word (with its sign-off, or marked as a sample)."""
 
     id: EntryId
     question: Text
@@ -52,21 +101,11 @@ class Entry(_Strict):
     category: Text
     tags: list[Text] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
-    reviewed: dt.date
-    reviewer: Text
     related: list[EntryId] = Field(default_factory=list)
-    review_every: int = Field(default=12, ge=1, le=60, description="months between reviews")
 
     def phrasings(self) -> list[str]:
         """The canonical question followed by its alternates."""
         return [self.question, *self.alternates]
-
-    def review_due(self) -> dt.date:
-        """The date by which the entry must be reviewed again."""
-        month = self.reviewed.month - 1 + self.review_every
-        year, month = self.reviewed.year + month // 12, month % 12 + 1
-        day = min(self.reviewed.day, 28)
-        return dt.date(year, month, day)
 
 
 CARE_PLACEHOLDERS = frozenset({"emergency_number", "crisis_line", "clinic_name", "clinic_phone"})
@@ -85,12 +124,15 @@ NO_FLAG = "none"
 """The `flag` of triage-training messages that need no card; no red flag may take it as its id."""
 
 
-class RedFlag(_Strict):
+class RedFlag(_SignOff):
     """A symptom pattern that needs urgent or emergency care (or crisis support), with the card shown first.
 
     Levels, most serious first: `emergency` (call the emergency number now), `crisis` (thoughts of
     suicide or self-harm: the crisis line and the emergency number, in a warm card of its own),
     `urgent` (medical advice today).
+
+    Its card is shown whatever its `status`: a draft care card still sends someone with a collapsed
+    lung to the emergency number, and withholding it until sign-off would be the greater harm.
     """
 
     id: EntryId
@@ -129,7 +171,7 @@ class TriageMessages(_Strict):
         return self.flag
 
 
-class OutOfScopeTopic(_Strict):
+class OutOfScopeTopic(_SignOff):
     """A kind of question the FAQ deliberately does not answer, with the reply shown instead.
 
     A question nearer to one of its examples than to every FAQ phrasing gets `reply` and no answer,
@@ -140,6 +182,32 @@ class OutOfScopeTopic(_Strict):
     title: Text
     reply: Annotated[Text, AfterValidator(_known_placeholders)]
     examples: list[Text] = Field(min_length=1)
+
+
+US_STATE_NAMES = frozenset(
+    (
+        "Alabama, Alaska, Arizona, Arkansas, California, Colorado, Connecticut, Delaware, District of Columbia, "
+        "Florida, Georgia, Hawaii, Idaho, Illinois, Indiana, Iowa, Kansas, Kentucky, Louisiana, Maine, Maryland, "
+        "Massachusetts, Michigan, Minnesota, Mississippi, Missouri, Montana, Nebraska, Nevada, New Hampshire, "
+        "New Jersey, New Mexico, New York, North Carolina, North Dakota, Ohio, Oklahoma, Oregon, Pennsylvania, "
+        "Rhode Island, South Carolina, South Dakota, Tennessee, Texas, Utah, Vermont, Virginia, Washington, "
+        "West Virginia, Wisconsin, Wyoming, Puerto Rico, Guam, US Virgin Islands, American Samoa, "
+        "Northern Mariana Islands"
+    ).split(", ")
+)
+US_STATE_CODES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
+    "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
+)
+"""The states, DC and the territories, by name or USPS code: who may dry-needle, and how, is state law."""
+
+
+def _us_state(value: str) -> str:
+    names = {name.lower(): name for name in US_STATE_NAMES}
+    if value.upper() in US_STATE_CODES or value.lower() in names:
+        return value
+    guess = difflib.get_close_matches(value.lower(), sorted(names), n=1)
+    raise PydanticCustomError("us_state", "not a US state", {"value": value, "guess": names[guess[0]] if guess else ""})
 
 
 class Clinic(_Strict):
@@ -158,6 +226,15 @@ class Clinic(_Strict):
     price_range: Text | None = None
     log_questions: bool = True
     log_notice: Text = "Questions are stored without names or contact details to help us improve these answers."
+    state: Annotated[Text, AfterValidator(_us_state)] | None = None
+    """The US state the clinic practises in (who may dry-needle, and how, is set by each state)."""
+    serve_drafts: bool = False
+    """Whether patients get answers no clinician has signed off yet (marked as samples); off for a live clinic."""
+
+    def serves(self, item: _SignOff) -> bool:
+        """Whether patients may read an entry or an out-of-scope reply: a reviewed one always, a draft only
+        with `serve_drafts: true`. Red flags are never asked: their care cards show whatever their status."""
+        return item.is_reviewed or self.serve_drafts
 
 
 class Settings(_Strict):

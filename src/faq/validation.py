@@ -9,7 +9,8 @@ import numpy as np
 
 from faq.embedding import Encoder
 from faq.errors import Problem
-from faq.knowledge import KnowledgeBase
+from faq.knowledge import KnowledgeBase, review_command
+from faq.schema import Entry, OutOfScopeTopic, RedFlag
 
 EXAMPLE_MAX_SIMILARITY = 0.8
 """An out-of-scope example this similar to an entry's phrasing is reported. The closest legitimate
@@ -33,15 +34,17 @@ class Collision:
 
 
 def overdue_reviews(kb: KnowledgeBase, today: dt.date, *, strict: bool) -> list[Problem]:
-    """One problem per entry whose review date has passed (a warning unless `strict`)."""
+    """One problem per reviewed entry, red flag or out-of-scope topic whose review date has passed
+    (a warning unless `strict`). Drafts were never reviewed, so they are never overdue."""
     problems = []
-    for entry in kb.entries:
-        due = entry.review_due()
-        if due < today:
-            origin = kb.origins[entry.id]
-            message = f"`{entry.id}` was due for review on {due} (reviewed {entry.reviewed})"
-            fix = "re-check the answer and sources, then set `reviewed:` to today's date"
-            problems.append(Problem(origin.file, origin.line, message, fix, warning=not strict))
+    items: list[Entry | RedFlag | OutOfScopeTopic] = [*kb.entries, *kb.red_flags, *kb.out_of_scope]
+    for item in items:
+        due = item.review_due()
+        if due is not None and due < today:
+            origin = kb.origins[item.id]
+            message = f"`{item.id}` was due for review on {due} (reviewed {item.reviewed})"
+            fix = f"once a clinician has re-checked it and its sources, run {review_command(item.id)}"
+            problems.append(Problem(origin.file, origin.line_of("reviewed"), message, fix, warning=not strict))
     return problems
 
 

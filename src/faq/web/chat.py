@@ -22,7 +22,16 @@ from faq.schema import Clinic
 from faq.text import clean_question
 from faq.web import resources
 from faq.web.browse import draw_browse
-from faq.web.conversation import Turn, turn_for_entry, turn_for_error, turn_from_result, welcome_examples
+from faq.web.conversation import (
+    Turn,
+    all_signed_off,
+    served_entry,
+    sign_off_note,
+    turn_for_entry,
+    turn_for_error,
+    turn_from_result,
+    welcome_examples,
+)
 from faq.web.logbook import APP_LOG_KEY, AppLog
 from faq.web.replies import ASSISTANT_AVATAR, draw_turn, staff_markdown, tel_url, topic_buttons
 from faq.web.serving import PATIENT_NOTICE, AppUnavailableError
@@ -64,8 +73,8 @@ def _next_turn(question: str | None, retriever: Retriever) -> Turn | None:
     pending: str | None = st.session_state["pending"]
     st.session_state["pending"] = None
     if question is None and pending is not None:
-        known = {e.id: e for e in retriever.knowledge.entries}
-        return turn_for_entry(turn_id, known[pending]) if pending in known else None
+        entry = served_entry(pending, retriever.knowledge)
+        return turn_for_entry(turn_id, entry) if entry is not None else None
     if question is None:
         return None
     try:
@@ -82,10 +91,13 @@ def _next_turn(question: str | None, retriever: Retriever) -> Turn | None:
     return turn
 
 
-def _masthead(clinic: Clinic, view: View) -> None:
+def _masthead(knowledge: KnowledgeBase, view: View) -> None:
+    clinic = knowledge.clinic
+    # Claim the clinicians' check only when every answer served had one.
+    checked = "checked by our clinicians" if all_signed_off(knowledge) else "from our clinic"
     with st.container(key="masthead"):
         st.title(f"{PAGE_ICON} {staff_markdown(clinic.name)}", anchor=False)
-        st.caption(f"Dry needling questions, answered with information checked by our clinicians · {clinic.phone}")
+        st.caption(f"Dry needling questions, answered with information {checked} · {clinic.phone}")
     if view == "chat":
         label, key, icon, target = "Browse all topics", "browse-open", ":material/menu_book:", "browse"
     else:
@@ -97,8 +109,8 @@ def _welcome(knowledge: KnowledgeBase) -> None:
     with st.chat_message("assistant", avatar=ASSISTANT_AVATAR), st.container(key="welcome"):
         st.markdown(
             f"Hello! I can answer common questions about **dry needling** at {staff_markdown(knowledge.clinic.name)}. "
-            "Every answer was written and checked by our clinicians. Type your question below in your own words, "
-            "or tap one of these:"
+            f"{sign_off_note(knowledge)} "
+            "Type your question below in your own words, or tap one of these:"
         )
         topic_buttons(welcome_examples(knowledge), "example", _open_entry)
 
@@ -154,7 +166,7 @@ def main() -> None:
         st.session_state["turns"].append(turn)
         st.session_state["view"] = "chat"
     view: View = st.session_state["view"]
-    _masthead(clinic, view)
+    _masthead(retriever.knowledge, view)
     if view == "browse":
         draw_browse(retriever.knowledge)
     else:

@@ -66,18 +66,37 @@ def turn_for_error(turn_id: int, asked: str) -> Turn:
     return Turn(id=turn_id, asked=asked, kind="error")
 
 
+def served_entry(entry_id: str, knowledge: KnowledgeBase) -> Entry | None:
+    """The entry a topic button names, if patients may read it (not an unserved draft, not since removed)."""
+    return next((e for e in knowledge.served_entries() if e.id == entry_id), None)
+
+
 def related_entries(entry: Entry, knowledge: KnowledgeBase) -> list[Entry]:
-    """The entries listed in `related`, skipping any the serving knowledge no longer has."""
-    known = {e.id: e for e in knowledge.entries}
+    """The entries listed in `related`, skipping any the serving knowledge no longer has or does not serve."""
+    known = {e.id: e for e in knowledge.served_entries()}
     return [known[i] for i in entry.related if i in known]
 
 
 def by_category(knowledge: KnowledgeBase) -> dict[str, list[Entry]]:
-    """Every entry grouped by category, categories in the order they first appear in the files."""
+    """Every served entry grouped by category, categories in the order they first appear in the files."""
     groups: dict[str, list[Entry]] = {}
-    for entry in knowledge.entries:
+    for entry in knowledge.served_entries():
         groups.setdefault(entry.category, []).append(entry)
     return groups
+
+
+def all_signed_off(knowledge: KnowledgeBase) -> bool:
+    """True when every answer patients can get was reviewed by a clinician, so the page may say so."""
+    return all(e.is_reviewed for e in knowledge.served_entries())
+
+
+SIGNED_OFF_NOTE = "Every answer was written and checked by our clinicians."
+SAMPLES_NOTE = "Answers marked as samples have not been reviewed by our clinicians yet."
+
+
+def sign_off_note(knowledge: KnowledgeBase) -> str:
+    """What the welcome and the topic list say about who checked the answers: the clinicians, only if they did."""
+    return SIGNED_OFF_NOTE if all_signed_off(knowledge) else SAMPLES_NOTE
 
 
 WELCOME_EXAMPLES = (
@@ -95,7 +114,7 @@ WELCOME_COUNT = 6
 
 def welcome_examples(knowledge: KnowledgeBase) -> list[Entry]:
     """Four to six example questions: the preferred ones, topped up with the first entry of each category."""
-    known = {e.id: e for e in knowledge.entries}
+    known = {e.id: e for e in knowledge.served_entries()}
     chosen = [known[i] for i in WELCOME_EXAMPLES if i in known]
     for entries in by_category(knowledge).values():
         if len(chosen) >= WELCOME_COUNT:

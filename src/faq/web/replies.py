@@ -13,7 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from faq.knowledge import KnowledgeBase
-from faq.rendering import care_card, emergency_numbers_text, no_answer_text
+from faq.rendering import care_card, emergency_numbers_text, no_answer_text, sign_off_text
 from faq.schema import Clinic, Entry, RedFlag
 from faq.web.conversation import Turn, related_entries
 from faq.web.feedback import record_feedback, recorded
@@ -38,9 +38,9 @@ def tel_url(number: str) -> str:
 
 
 def reviewed_line(entry: Entry) -> str:
-    """ "Last reviewed November 1, 2026 by Dr. Maya Lindqvist, PT, DPT"."""
+    """ "Last reviewed November 1, 2026 by Dr. A. Example, PT, DPT", or the sample-answer label for a draft."""
     day = entry.reviewed
-    return f"Last reviewed {day:%B} {day.day}, {day.year} by {entry.reviewer}"
+    return sign_off_text(entry, None if day is None else f"{day:%B} {day.day}, {day.year}")
 
 
 def draw_turn(turn: Turn, knowledge: KnowledgeBase, open_entry: OpenEntry) -> None:
@@ -112,7 +112,10 @@ def crisis_number(clinic: Clinic) -> str:
 def draw_entry_body(entry: Entry, *, sources_expander: bool) -> None:
     """An entry's answer word for word, when it was last reviewed and by whom, and its sources."""
     st.markdown(staff_markdown(entry.answer))
-    st.caption(reviewed_line(entry))
+    if entry.is_reviewed:
+        st.caption(reviewed_line(entry))
+    else:  # a sample nobody signed off: said plainly, where the sign-off would be
+        st.markdown(f":orange-badge[:material/edit_note: {reviewed_line(entry)}]")
     lines = "\n".join(
         f"- [{staff_markdown(s.title)}]({s.url})" + (f" — {staff_markdown(s.citation)}" if s.citation else "")
         if s.url

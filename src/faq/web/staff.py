@@ -31,6 +31,14 @@ SIGNED_IN = "staff_signed_in"
 DEVICE_KEY = "staff_device"
 INBOX_LABEL_CHARS = 80
 _MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+UNSERVED_NOTE = (
+    "Patients asking these get the no-answer reply (`serve_drafts: false` in clinic.yaml). Once a clinician has "
+    'checked an answer and its sources: `faq review ID --by "Name, credentials"`, then rebuild the index.'
+)
+DRAFTS_NOTE = (
+    "Patients get these marked as sample answers not yet reviewed (`serve_drafts: true` in clinic.yaml). Once a "
+    'clinician has checked one: `faq review ID --by "Name, credentials"`, then rebuild the index.'
+)
 PERIODS = {"Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90}
 
 
@@ -82,19 +90,25 @@ def _health() -> None:
         return
     overdue = overdue_reviews(knowledge, dt.date.today(), strict=False)
     collisions = _collisions(knowledge.content_hash(), knowledge, config.model_name(knowledge.settings.model))
-    columns = st.columns(3)
+    drafts = [e for e in knowledge.entries if not e.is_reviewed]
+    drafts_title = "Drafts shown as samples" if knowledge.clinic.serve_drafts else "Drafts not served"
+    columns = st.columns(4)
     columns[0].metric("Entries", len(knowledge.entries))
-    columns[1].metric("Overdue for review", len(overdue))
-    columns[2].metric("Collisions", len(collisions))
-    if not overdue and not collisions and not knowledge.warnings:
-        st.success("All entries are valid, reviewed on time and free of collisions.")
+    columns[1].metric(drafts_title, len(drafts))
+    columns[2].metric("Overdue for review", len(overdue))
+    columns[3].metric("Collisions", len(collisions))
+    if not drafts and not overdue and not collisions and not knowledge.warnings:
+        st.success("All entries are valid, signed off, reviewed on time and free of collisions.")
     for title, lines in (
+        (drafts_title, [f"{knowledge.origins[e.id]}: {e.id} ({e.question})" for e in drafts]),
         ("Overdue reviews", [str(p) for p in overdue]),
         ("Collisions", collisions),
         ("Warnings", [str(p) for p in knowledge.warnings]),
     ):
         if lines:
             with st.expander(f"{title} ({len(lines)})"):
+                if title == drafts_title:
+                    st.caption(DRAFTS_NOTE if knowledge.clinic.serve_drafts else UNSERVED_NOTE)
                 st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
