@@ -210,6 +210,7 @@ def test_held_out_triage_sets_do_not_regress(name: str, shipped_index: Path) -> 
         ("Khong tho duoc", "breathing-chest-pain"),  # ... or typed without them
         ("لا أستطيع التنفس", "breathing-chest-pain"),  # Arabic, hamza dropped on both sides
         ("숨을 쉴 수 없어요", "breathing-chest-pain"),  # Korean
+        ("사타구니 쪽 감각이 없어요", "cauda-equina"),  # Korean, a word between the trigger's words
         ("干针多少钱\uff1f", None),
         ("¿Sangra mucho después?", None),  # asks about bleeding: no longer a trigger
     ],

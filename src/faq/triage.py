@@ -73,7 +73,8 @@ _SUBSTRING_SCRIPTS = re.compile(
     r"[\u0600-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
 )
 """Arabic, Indic, Thai, Korean, Japanese and Chinese: words are not spaced apart, or take endings, so
-a trigger in these scripts matches anywhere, not only as whole words."""
+a trigger in these scripts matches anywhere, not only as whole words, and its spaced words need only
+all appear."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,12 @@ class Trigger:
     @classmethod
     def parse(cls, flag: RedFlag, phrase: str) -> Trigger:
         """`phrase` as written in red_flags.yaml ("fever + back pain" has two parts)."""
-        parts = (normalise_for_matching(p) for p in phrase.split(" + ") if p.strip())
-        return cls(flag, tuple(p if _SUBSTRING_SCRIPTS.search(p) else f" {p} " for p in parts))
+        parts: list[str] = []
+        for part in (normalise_for_matching(p) for p in phrase.split(" + ") if p.strip()):
+            # In these scripts each spaced word is a part of its own: "사타구니 감각이 없" also fires
+            # on "사타구니 쪽 감각이 없어요", where a word stands between.
+            parts += part.split() if _SUBSTRING_SCRIPTS.search(part) else [f" {part} "]
+        return cls(flag, tuple(parts))
 
     def fires(self, text: str, framing: Frame) -> bool:
         """Whether every part appears in `text` (padded), and, for an urgent flag, is meant."""
