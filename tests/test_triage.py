@@ -259,6 +259,23 @@ def test_a_training_group_for_an_unknown_flag_names_the_line(tmp_path: Path) -> 
     assert "did you mean" not in problem.fix and f"`{flag}`" in problem.fix and "`none`" in problem.fix
 
 
+def test_a_second_training_group_for_a_flag_says_to_merge_them(tmp_path: Path) -> None:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(DATA / "kb", folder)
+    flag = load_knowledge(folder).red_flags[0].id
+    (folder / "triage_training.yaml").write_text(
+        f"- flag: {flag}\n  messages:\n    - it is happening now\n"
+        "- flag: none\n  messages:\n    - how much is it\n"
+        f"- flag: {flag}\n  messages:\n    - it is happening again\n"
+    )
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(folder)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == ("knowledge/triage_training.yaml", 7)
+    assert f"a second group for `{flag}` (the first is at knowledge/triage_training.yaml:1)" == problem.message
+    assert f"into the first `flag: {flag}` group" in problem.fix
+
+
 @pytest.mark.parametrize("name", ["flag_classifier", "scope_classifier"])
 def test_a_damaged_classifier_file_is_reported_not_used(name: str, tmp_path: Path) -> None:
     """Both classifiers (red flags; out-of-scope topics) are checked against their build when loaded."""

@@ -242,14 +242,12 @@ def _load_list(
         origin = Origin(display, document.line_of((index,)), item_lines.get(index, {}))
         if item_id in origins:
             first = origins[item_id]
-            problems.append(
-                Problem(
-                    display,
-                    origin.line,
-                    f"duplicate id `{item_id}` (first used at {first})",
-                    "give each entry its own id",
-                )
-            )
+            if model is TriageMessages:  # groups are named after their flag
+                message = f"a second group for `{item_id}` (the first is at {first})"
+                fix = f"move these messages into the first `flag: {item_id}` group and delete this one"
+            else:
+                message, fix = f"duplicate id `{item_id}` (first used at {first})", "give each entry its own id"
+            problems.append(Problem(display, origin.line, message, fix))
             continue
         origins[item_id] = origin
         items.append(item)
