@@ -31,6 +31,8 @@ WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
         ("PO Box 991 is my mail", "[ADDRESS] is my mail"),
         ("see https://example.com/my-chart?id=7 and www.facebook.com/jo", "see [URL] and [URL]"),
         ("my portal is janesmith.com", "my portal is [URL]"),
+        ("my chart (https://example.com/chart?id=7) says so.", "my chart ([URL]) says so."),  # not the ")"
+        ("see www.janesmith.com, thanks", "see [URL], thanks"),
         ("member id 1234 5678 9012", "member id [NUMBER]"),
         ("my name is sarah jones and my neck hurts", "my name is [NAME] and my neck hurts"),
         ("My name's Tom. does it hurt", "My name's [NAME]. does it hurt"),

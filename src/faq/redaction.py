@@ -73,7 +73,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "[URL]",
         re.compile(
-            r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|us|uk|ca|info)(?:/\S*)?\b", re.I
+            r"\b(?:https?://|www\.)[^\s)\]}>\"']*[^\s)\]}>\"'.,!?;:]"  # a closing bracket or full stop is not the URL's
+            r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|us|uk|ca|info)(?:/[^\s)\]}>\"']*)?\b",
+            re.I,
         ),
     ),
     ("[HANDLE]", re.compile(r"(?<![\w@.])@\w(?:[\w.]*\w)?")),
