@@ -186,10 +186,11 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01.yaml": (0.99, 2),
     "triage-blind-2026-12-01b.yaml": (0.97, 1),
     "triage-blind-2026-12-01c.yaml": (0.99, 2),
+    "triage-blind-2026-12-01d.yaml": (0.94, 9),
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
-written (0.792 / 6, 0.917 / 9, 0.962 / 9, README); all three were developed on since. Floors at
-what they give now, not targets (0.98 / 2): raise them as triage improves."""
+written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, README); the first three were developed on since.
+Floors at what they give now, not targets (0.98 / 2): raise them as triage improves."""
 
 
 @pytest.mark.parametrize("name", HELD_OUT_FLOORS)
