@@ -146,10 +146,12 @@ def test_calibrate_honours_the_no_answer_floor(shipped_index: Path) -> None:
 
 
 # The two blind-written sets (see their headers): regression floors a few cases under today's figures,
-# so a change that makes the assistant worse on questions nobody tuned for fails CI.
+# so a change that makes the assistant worse on questions nobody tuned for fails CI. The out-of-scope
+# classifier (2026-12-01) traded recall for refusals (dev 0.918 -> 0.898 recall@1, no-answer 0.943 ->
+# 1.0; blind 0.898 -> 0.891, 0.825 -> 0.900): the recall floors moved down and the no-answer ones up.
 BLIND_FLOORS = {
-    "dev-2026-11-26.yaml": {"recall_at_1": 0.89, "recall_at_3": 0.94, "no_answer_accuracy": 0.88},
-    "blind-2026-11-26.yaml": {"recall_at_1": 0.87, "recall_at_3": 0.92, "no_answer_accuracy": 0.75},
+    "dev-2026-11-26.yaml": {"recall_at_1": 0.87, "recall_at_3": 0.93, "no_answer_accuracy": 0.95},
+    "blind-2026-11-26.yaml": {"recall_at_1": 0.87, "recall_at_3": 0.92, "no_answer_accuracy": 0.85},
 }
 
 
