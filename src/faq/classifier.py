@@ -43,15 +43,19 @@ class FlagClassifier:
 
     labels: tuple[str, ...]
     weights: NDArray[np.float32]
+    reads_words: bool = True
+    """False for a classifier of vectors alone (`faq.multilingual`: its messages are not English)."""
     _hashed: NDArray[np.float32] = field(init=False, repr=False, compare=False)
     """The n-gram weights, one row per bucket, contiguous: a message picks the rows of its n-grams."""
 
     def __post_init__(self) -> None:
-        hashed = self.weights[:, -1 - 2 * HASHED_FEATURES : -1].T
+        hashed = self.weights[:, -1 - 2 * HASHED_FEATURES : -1].T if self.reads_words else self.weights[:, :0].T
         object.__setattr__(self, "_hashed", np.ascontiguousarray(hashed))
 
     @classmethod
-    def fit(cls, vectors: NDArray[np.float32], texts: list[str], labels: list[str]) -> FlagClassifier | None:
+    def fit(
+        cls, vectors: NDArray[np.float32], texts: list[str], labels: list[str], *, reads_words: bool = True
+    ) -> FlagClassifier | None:
         """Train on messages (their unit vectors and texts) and their labels (a flag id or NO_FLAG);
         None without both kinds to learn from."""
         if NO_FLAG not in labels or len(set(labels)) < 2:
@@ -59,7 +63,8 @@ class FlagClassifier:
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=REGULARISATION, max_iter=3000)
-        model.fit(features(vectors, texts), labels, sample_weight=_weights(labels))
+        table = features(vectors, texts) if reads_words else vectors
+        model.fit(table, labels, sample_weight=_weights(labels))
         classes = [str(c) for c in model.classes_]
         coefficients, intercepts = model.coef_, model.intercept_
         if len(classes) == 2:  # scikit-learn keeps one row for two classes: the second's log-odds
@@ -67,13 +72,13 @@ class FlagClassifier:
             intercepts = np.array([-intercepts[0] / 2, intercepts[0] / 2])
         order = sorted(range(len(classes)), key=lambda i: (classes[i] != NO_FLAG, classes[i]))
         weights = np.hstack([coefficients, intercepts.reshape(-1, 1)])[order].astype(np.float32)
-        return cls(tuple(classes[i] for i in order), weights)
+        return cls(tuple(classes[i] for i in order), weights, reads_words)
 
     def probabilities(self, vectors: NDArray[np.float32], texts: list[str]) -> NDArray[np.float32]:
         """Per message (row of `vectors`, item of `texts`), each label's probability, in `labels` order."""
         width = vectors.shape[1]
         logits = vectors @ self.weights[:, :width].T + self.weights[:, -1]
-        for row, text in enumerate(texts):
+        for row, text in enumerate(texts if self.reads_words else ()):
             buckets, values = ngrams(text)
             logits[row] += values @ self._hashed[buckets]
         logits -= logits.max(axis=1, keepdims=True)
@@ -82,9 +87,9 @@ class FlagClassifier:
         return result
 
 
-def feature_width(dimension: int) -> int:
-    """How many features the classifier reads for vectors `dimension` wide."""
-    return dimension + 2 * HASHED_FEATURES
+def feature_width(dimension: int, reads_words: bool = True) -> int:
+    """How many features a classifier reads for vectors `dimension` wide (and, if it does, words)."""
+    return dimension + 2 * HASHED_FEATURES * reads_words
 
 
 def features(vectors: NDArray[np.float32], texts: list[str]) -> Any:

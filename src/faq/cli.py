@@ -158,6 +158,8 @@ def build(knowledge_dir: Path | None, index_dir: Path | None) -> None:
         f"in {time.perf_counter() - started:.1f}s: {report.encoded} texts embedded, {report.reused} reused from cache."
         + tuning
     )
+    if report.multilingual_problem:
+        click.echo(f"Warning: {report.multilingual_problem}.", err=True)
 
 
 @cli.command()

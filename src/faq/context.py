@@ -56,6 +56,10 @@ HYPOTHETICAL = re.compile(
     r"is it (?:common|possible|likely|usual) (?:to|for)|"
     r"(?:can|could|does|do|will|would) (?:dry needling|needling|needles|the needles|it|this|you|they) help|"
     r"if (?:the (?:needle|spot)|it|i (?:ever|do|did)|you|there is|there s|theres)|how long should i|"
+    r"hypothetically|would you still (?:treat|needle|see|do)|"
+    r"if my \w+ (?:\w+ )?(?:came|comes|got|gets|was|were|started|starts|went|goes)|"
+    r"(?:is|are) (?:dry needling|needling|it|this|that) (?:\w+ ){0,4}safe|"
+    r"(?:could|can|might|would) i (?:have|get) (?:an?|any) (?:allergic |bad )?(?:reaction|allergy|infection)|"
     r"(?:could|can|might|would) i be|am i allergic|will i (?:cope|manage|be ok|be okay|be alright|faint|pass out)|"
     r"why (?:do|does|would|might) (?:my|i|it|you|the)|"
     r"(?:will|would|could|can|does|did) (?:that|this|it) (?:happen|be a problem|matter|be an issue)|"
@@ -66,6 +70,7 @@ PAST = re.compile(
     r"\b(?:(?:years?|yrs?|months?|weeks?) ago|last (?:year|month)|as a (?:kid|child|teenager|teen)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
     r"once before|years back|history of|had a stroke|had a collapsed|"
+    r"hace (?:muchos |unos )?anos|hace mucho|ha (?:muitos )?anos|il y a (?:des annees|longtemps)|vor jahren|anni fa|"
     r"for (?:a few|a couple of|several|many|two|three|four|\d+) (?:weeks|months|years)|"  # long-standing, not new
     r"once at (?:the|a) (?!session|appointment|clinic)|at (?:my|the) last|last time|"  # not "once at home"
     r"(?:tests?|injections?|jabs?|dentist|needles|vaccines?|blood) before|"
@@ -83,13 +88,19 @@ RESOLVED = re.compile(
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
 )
 _ELIGIBILITY = re.compile(
-    r"\b(?:can|could|should|may) i still\b|\bstill (?:ok|okay|safe|allowed|able to (?:come|book|have))\b"
+    r"\b(?:can|could|should|may|would|will) (?:i|you|we) still\b|"
+    r"\bstill (?:ok|okay|safe|allowed|able to (?:come|book|have))\b|"
+    r"\b(?:fine|ok|okay|good|great|normal|better) (?:ever )?since\b"
 )
-"""'still' that asks whether treatment can go ahead ("can i still come thursday"), not a lasting symptom."""
+"""'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
+me"), and 'since' after being fine ("ive been fine since"): not a lasting symptom."""
 PRESENT = re.compile(
     r"\b(?:right now|still|since|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
     r"getting worse|worse and worse|keeps getting|worsening|wont go away|isnt going away|not going away|"
-    r"at the moment|currently|just now|all day|hours? later|minutes? ago|hours? ago|started|ever since|happening)\b"
+    r"at the moment|currently|just now|all day|hours? later|minutes? ago|hours? ago|started|ever since|happening|"
+    r"(?:gone|got|become|became|turned) (?:really |so |very |much )?(?:severe|bad|worse|unbearable)|"
+    r"(?:and|but) now (?!(?:im |i am |its |it is |i feel |feeling |all )?(?:fine|ok|okay|better|good|great|normal))"
+    r"(?:i|ive|im|my|its|theres|there|it|the))\b"
 )
 ONGOING = re.compile(r"\b(?:is|am|are|im|its|keeps?|kept) (?:still |really |just )?(?!going to|gonna)\w+ing\b")
 """A symptom told as going on ("what if my face is drooping", "it keeps bleeding"): enough to let an
@@ -141,6 +152,16 @@ class Frame:
     def only_asked_about(self) -> bool:
         """A question about a risk, or a past or settled event, with nothing said to be happening now."""
         return (self.hypothetical or self.past or self.resolved) and not self.present
+
+    @property
+    def only_asked_or_long_ago(self) -> bool:
+        """A question about a risk, or an event long ago: `only_asked_about` for events that need
+        advice even once they are over ("i fainted after my session, im fine now")."""
+        return (self.hypothetical or self.past) and not self.present
+
+    def asks_only(self, counts_when_over: bool) -> bool:
+        """`only_asked_or_long_ago` for an event that counts when over, else `only_asked_about`."""
+        return self.only_asked_or_long_ago if counts_when_over else self.only_asked_about
 
 
 def frame(text: str) -> Frame:

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -22,6 +22,17 @@ _threads = threading.local()  # OpenMP thread counts are per calling thread
 SMALL_BATCH = 8
 """Up to this many texts are encoded on one thread (see `single_thread`); on a busy 2-core machine
 two threads made one question 10-40x slower (benchmarks/bench_speed.py; docs/benchmarks.md)."""
+
+
+class TextEncoder(Protocol):
+    """What the index needs of a model: its name (for the cache), vector width, and unit vectors."""
+
+    name: str
+
+    @property
+    def dimension(self) -> int: ...
+
+    def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 64) -> NDArray[np.float32]: ...
 
 
 class ModelLoadError(FaqError):

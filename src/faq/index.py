@@ -4,8 +4,10 @@ Layout of the index folder::
 
     CURRENT                  name of the build in use (replaced atomically, last step of a build)
     builds/<build>/          vectors.faiss, rows.json, red_flags.npy, out_of_scope.npy, knowledge.json,
-                             manifest.json, flag_classifier.npy and scope_classifier.npy (the classifiers' weights)
+                             manifest.json, and the classifiers' weights: flag_classifier.npy,
+                             scope_classifier.npy and multilingual_classifier.npy
     cache/<model>.npz        embeddings by text fingerprint, so unchanged texts are never re-encoded
+                             (one file per model, the multilingual one included)
     models/tuned-<hash>/     the model tuned on the phrasings, when settings.yaml asks for tuning;
                              its vectors are builds/<build>/ranking.faiss
 
@@ -41,7 +43,7 @@ from faq.tuning import MODELS_FOLDER, TunedModel, ensure_tuned, prune_models, tu
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from faq.embedding import Encoder
+    from faq.embedding import Encoder, TextEncoder
 
 FORMAT_VERSION = 3
 """3: knowledge.json items carry their sign-off `status`; a version-2 snapshot's reviewer and date could not
@@ -50,6 +52,7 @@ CURRENT_FILE = "CURRENT"
 RANKING_FILE = "ranking.faiss"
 CLASSIFIER_FILE = "flag_classifier.npy"
 SCOPE_CLASSIFIER_FILE = "scope_classifier.npy"
+MULTILINGUAL_CLASSIFIER_FILE = "multilingual_classifier.npy"
 KEEP_BUILDS = 2
 FIX = "run `faq build` to rebuild it"
 FLAT_MAX_ROWS = 10_000
@@ -91,6 +94,8 @@ class BuildReport:
     seconds: float
     tuning_seconds: float | None = None
     """Time spent tuning the model in this build; None when tuning is off or a stored model was reused."""
+    multilingual_problem: str | None = None
+    """Why the build has no classifier for messages in other languages, when it has none."""
 
 
 @dataclass
@@ -110,6 +115,8 @@ class LoadedIndex:
     ranking_vectors: Any | None = None  # faiss.Index of the tuned model's vectors, when tuning is on
     flag_classifier: FlagClassifier | None = None
     scope_classifier: FlagClassifier | None = None
+    multilingual_classifier: FlagClassifier | None = None
+    """Red flags read from multilingual-e5 vectors (`faq.multilingual`), for messages in other languages."""
 
     @property
     def ranking_model(self) -> str | None:
@@ -152,7 +159,7 @@ def _write_atomically(path: Path, write: Any) -> None:
 
 
 def _embed(
-    texts: list[str], encoder: Encoder, cache: dict[str, NDArray[np.float32]], progress: bool
+    texts: list[str], encoder: TextEncoder, cache: dict[str, NDArray[np.float32]], progress: bool
 ) -> tuple[NDArray[np.float32], int]:
     keys = [_fingerprint(t) for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
@@ -233,6 +240,10 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     scope_texts = texts + topic_texts  # answerable phrasings against the out-of-scope examples
     scope_labels = [NO_FLAG] * len(texts) + topic_rows
     scope_classifier = FlagClassifier.fit(np.vstack([entry_vectors, topic_vectors]), scope_texts, scope_labels)
+    multilingual, multilingual_problem, multilingual_encoded, multilingual_reused = _multilingual_classifier(
+        kb, index_dir, all_texts, labels, progress
+    )
+    encoded += multilingual_encoded
     tuned, ranking_vectors = None, None
     if kb.settings.tune_epochs:
         tuned, ranker = _tuned_model(kb, index_dir, encoder, progress)
@@ -264,7 +275,8 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
         np.save(staging / "red_flags.npy", flag_vectors)
         np.save(staging / "out_of_scope.npy", topic_vectors)
         rows: dict[str, list[str]] = {"entries": row_ids, "red_flags": flag_rows, "out_of_scope": topic_rows}
-        for name, model in ((CLASSIFIER_FILE, classifier), (SCOPE_CLASSIFIER_FILE, scope_classifier)):
+        models = zip(CLASSIFIER_FILES, (classifier, scope_classifier, multilingual), strict=True)
+        for name, model in models:
             if model is not None:
                 np.save(staging / name, model.weights)
                 rows[name.removesuffix(".npy")] = list(model.labels)
@@ -279,8 +291,30 @@ def build_index(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, *, progres
     _set_current(index_dir, final.name)
     _prune(index_dir, keep=final.name)
     seconds = time.perf_counter() - started
-    total = len(all_texts) + (len(texts) if tuned else 0)
-    return BuildReport(final, manifest, encoded, total - encoded, seconds, None if tuned is None else tuned.seconds)
+    total = len(all_texts) + (len(texts) if tuned else 0) + multilingual_encoded + multilingual_reused
+    tuning_seconds = None if tuned is None else tuned.seconds
+    return BuildReport(final, manifest, encoded, total - encoded, seconds, tuning_seconds, multilingual_problem)
+
+
+def _multilingual_classifier(
+    kb: KnowledgeBase, index_dir: Path, texts: list[str], labels: list[str], progress: bool
+) -> tuple[FlagClassifier | None, str | None, int, int]:
+    """The red-flag classifier over multilingual vectors, trained on the red-flag classifier's messages
+    (`texts`, `labels`) and every trigger phrase; why there is none; how many texts were embedded and
+    how many came from the cache."""
+    from faq.multilingual import MultilingualUnavailable, load_multilingual
+
+    if not kb.red_flags:
+        return None, None, 0, 0
+    try:
+        encoder = load_multilingual()
+    except MultilingualUnavailable as err:
+        return None, f"{err}; messages in other languages are read by their trigger phrases only", 0, 0
+    triggers = [(f.id, t.replace(" + ", " ")) for f in kb.red_flags for t in f.triggers]
+    texts = texts + [t for _, t in triggers]
+    vectors, encoded = _embed_cached(index_dir, encoder, texts, progress)
+    model = FlagClassifier.fit(vectors, texts, labels + [i for i, _ in triggers], reads_words=False)
+    return model, None, encoded, len(texts) - encoded
 
 
 def _tuned_model(kb: KnowledgeBase, index_dir: Path, encoder: Encoder, progress: bool) -> tuple[TunedModel, Encoder]:
@@ -309,7 +343,7 @@ def _set_current(index_dir: Path, build: str) -> None:
 
 
 def _embed_cached(
-    index_dir: Path, encoder: Encoder, texts: list[str], progress: bool
+    index_dir: Path, encoder: TextEncoder, texts: list[str], progress: bool
 ) -> tuple[NDArray[np.float32], int]:
     """Vectors for `texts` from `encoder`, through (and updating) its embedding cache; and how many were new."""
     cache_file = _cache_path(index_dir, encoder.name)
@@ -403,7 +437,7 @@ def load_build(path: Path) -> LoadedIndex:
         flag_vectors = np.load(path / "red_flags.npy", allow_pickle=False)
         topic_vectors = np.load(path / "out_of_scope.npy", allow_pickle=False)
         ranking = None if manifest.tuned_model is None else faiss.read_index(str(path / RANKING_FILE))
-        classifier, scope_classifier = (_load_classifier(path, name, rows) for name in CLASSIFIER_FILES)
+        classifier, scope_classifier, multilingual = (_load_classifier(path, name, rows) for name in CLASSIFIER_FILES)
         knowledge = KnowledgeBase(
             entries=[Entry.model_validate(e) for e in snapshot["entries"]],
             red_flags=[RedFlag.model_validate(r) for r in snapshot["red_flags"]],
@@ -418,6 +452,8 @@ def load_build(path: Path) -> LoadedIndex:
     problem = problem or _classifier_inconsistency(classifier, manifest.dimension, {f.id for f in knowledge.red_flags})
     topics = {t.id for t in knowledge.out_of_scope}
     problem = problem or _classifier_inconsistency(scope_classifier, manifest.dimension, topics, SCOPE_CLASSIFIER_FILE)
+    flags = {f.id for f in knowledge.red_flags}
+    problem = problem or _classifier_inconsistency(multilingual, None, flags, MULTILINGUAL_CLASSIFIER_FILE)
     if problem:
         raise _damaged(index_dir, problem)
     return LoadedIndex(
@@ -433,11 +469,12 @@ def load_build(path: Path) -> LoadedIndex:
         ranking,
         classifier,
         scope_classifier,
+        multilingual,
     )
 
 
-CLASSIFIER_FILES = (CLASSIFIER_FILE, SCOPE_CLASSIFIER_FILE)
-"""The red-flag classifier and the out-of-scope classifier; rows.json lists each one's labels."""
+CLASSIFIER_FILES = (CLASSIFIER_FILE, SCOPE_CLASSIFIER_FILE, MULTILINGUAL_CLASSIFIER_FILE)
+"""The red-flag, out-of-scope and multilingual red-flag classifiers; rows.json lists each one's labels."""
 
 
 def _load_classifier(path: Path, name: str, rows: dict[str, Any]) -> FlagClassifier | None:
@@ -446,7 +483,7 @@ def _load_classifier(path: Path, name: str, rows: dict[str, Any]) -> FlagClassif
     if labels is None:
         return None
     weights = np.load(path / name, allow_pickle=False).astype(np.float32, copy=False)
-    return FlagClassifier(tuple(str(label) for label in labels), weights)
+    return FlagClassifier(tuple(str(label) for label in labels), weights, name != MULTILINGUAL_CLASSIFIER_FILE)
 
 
 def _inconsistency(
@@ -490,17 +527,20 @@ def _inconsistency(
 
 
 def _classifier_inconsistency(
-    classifier: FlagClassifier | None, width: int, known: set[str], name: str = CLASSIFIER_FILE
+    classifier: FlagClassifier | None, width: int | None, known: set[str], name: str = CLASSIFIER_FILE
 ) -> str | None:
-    """What disagrees between a classifier (stored as `name`) and the rest of the build, or None."""
+    """What disagrees between a classifier (stored as `name`) and the rest of the build, or None.
+    `width` is the build's vectors' width; None for the multilingual classifier, whose width is its model's."""
     if classifier is None:
         return None
     weights = classifier.weights
-    if weights.ndim != 2 or weights.shape != (len(classifier.labels), feature_width(width) + 1):
-        return f"{name} does not fit its {len(classifier.labels)} labels and {width}-wide vectors"
+    fits = weights.ndim == 2 and weights.shape[0] == len(classifier.labels)
+    if not fits or (width is not None and weights.shape[1] != feature_width(width, classifier.reads_words) + 1):
+        vectors = "its model's vectors" if width is None else f"{width}-wide vectors"
+        return f"{name} does not fit its {len(classifier.labels)} labels and {vectors}"
     unknown = next((label for label in classifier.labels if label != NO_FLAG and label not in known), None)
     if unknown is not None:
-        kind = "red flag" if name == CLASSIFIER_FILE else "out-of-scope topic"
+        kind = "out-of-scope topic" if name == SCOPE_CLASSIFIER_FILE else "red flag"
         return f"rows.json names {kind} `{unknown}` for {name}, which its knowledge.json lacks"
     return None
 

@@ -23,7 +23,7 @@ from faq.embedding import Encoder, load_encoder, single_thread
 from faq.errors import EmptyQuestionError
 from faq.index import LoadedIndex, check_fresh, load_index, load_models
 from faq.knowledge import KnowledgeBase, load_knowledge
-from faq.language import other_language
+from faq.language import maybe_other_language
 from faq.lexical import LexicalIndex
 from faq.schema import Entry, Settings
 from faq.scope import Scope, ScopeHit
@@ -180,7 +180,13 @@ class Retriever:
         documents = [" ".join([*e.phrasings(), *e.tags]) for e in self.entries]
         self.lexical = LexicalIndex(documents)
         self.speller = Speller(knowledge_words(knowledge), min_length=TYPO_MIN_LENGTH)
-        self.triage = Triage(knowledge.red_flags, index.red_flag_vectors, index.red_flag_rows, index.flag_classifier)
+        self.triage = Triage(
+            knowledge.red_flags,
+            index.red_flag_vectors,
+            index.red_flag_rows,
+            index.flag_classifier,
+            index.multilingual_classifier,
+        )
         self.scope = Scope(
             knowledge.out_of_scope, index.out_of_scope_vectors, index.out_of_scope_rows, index.scope_classifier
         )
@@ -265,7 +271,7 @@ class Retriever:
         best_dense = float(dense.max()) if len(dense) else 0.0
         if isinstance(flag, Unchecked):
             flag = self.red_flag(signals, settings)
-        text, truncated, foreign = signals.text, signals.truncated, other_language(signals.text)
+        text, truncated, foreign = signals.text, signals.truncated, maybe_other_language(signals.text)
         fits = bool(len(scores)) and float(signals.fused(settings).max()) >= settings.min_score
         confident = fits and bool(ranked) and withheld is None
         if flag is not None:

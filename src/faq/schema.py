@@ -144,6 +144,11 @@ class RedFlag(_SignOff):
         description="phrases that hold one of this flag's triggers but mean something harmless "
         '("cant breathe through my nose"): where one appears, the triggers inside it do not count',
     )
+    counts_when_over: bool = Field(
+        default=False,
+        description="true when the event needs advice even after it has passed (a faint after a session): "
+        '"im fine now" then does not silence its triggers; only a question or an event long ago does',
+    )
     examples: list[Text] = Field(min_length=1)
     care: Annotated[Text, AfterValidator(_known_placeholders)]
 

@@ -17,6 +17,9 @@ A red flag fires in one of three ways:
   flag holding a fair share of that chance. It skips a sentence that only asks about a risk or
   denies a symptom, and an urgent flag for a mild after-effect, unless it is very sure
   (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself.
+- for a message that may be in another language (`faq.language`), the same kind of classifier over a multilingual
+  model's vectors (`faq.multilingual`), trained on the same English messages: "nie mogę oddychać po
+  zabiegu" lands beside "i cant breathe since my session".
 - for an emergency or crisis flag, as a second net: the message, or one of its sentences, is close
   in meaning to one of the flag's example phrasings AND closer to it than to every FAQ phrasing
   (plus a margin), and that sentence neither only asks about a risk nor denies a symptom. The FAQ
@@ -37,7 +40,7 @@ import numpy as np
 
 from faq.classifier import FlagClassifier
 from faq.context import Frame, as_first_person, frame, negated_before
-from faq.language import other_language
+from faq.language import mostly_unknown_words, other_language
 from faq.schema import NO_FLAG, RedFlag, Settings
 from faq.spelling import Speller
 from faq.text import normalise_for_matching, sentences
@@ -64,7 +67,7 @@ class RedFlagHit:
     """A red flag that fired, how it fired, and how sure that was."""
 
     flag: RedFlag
-    reason: Literal["trigger", "classifier", "similarity"]
+    reason: Literal["trigger", "classifier", "multilingual", "similarity"]
     similarity: float
     """1.0 for a trigger, the classifier's probability, or the similarity to the closest example."""
 
@@ -104,7 +107,8 @@ class Trigger:
             return not any(negated_before(text, s + 1, window=2) for s in starts)
         if self.flag.level == "emergency":  # "what if i cant breathe?" asks; "what if my face is drooping" may not
             return not framing.only_asked_about or framing.ongoing
-        return not framing.only_asked_about and not any(negated_before(text, s + 1) for s in starts)
+        asked = framing.asks_only(self.flag.counts_when_over)
+        return not asked and not any(negated_before(text, s + 1) for s in starts)
 
 
 def _rank(hit: RedFlagHit) -> tuple[bool, int, bool, float]:
@@ -123,6 +127,8 @@ class Triage:
     example_vectors: NDArray[np.float32]
     example_flag_ids: list[str]
     classifier: FlagClassifier | None = None
+    multilingual: FlagClassifier | None = None
+    """The red-flag classifier over multilingual vectors, for messages in other languages."""
 
     def __post_init__(self) -> None:
         self._triggers = [Trigger.parse(f, t) for f in self.flags for t in f.triggers]
@@ -146,13 +152,16 @@ class Triage:
         """
         text = normalise_for_matching(question)
         framing = frame(text)
-        hits = self._trigger_hits(text, framing, english=not other_language(question))
+        english = not other_language(question)
+        hits = self._trigger_hits(text, framing, english)
         # A message that only asks about a risk or tells a settled event is read whole: its sentences
         # alone ("i had a sharp pinch when the needle went in" | "but it was gone after a second") are not.
         rows = 1 if framing.only_asked_about else len(vectors)
         texts = [question, *sentences(question)][:rows]
         framings = [frame(normalise_for_matching(t)) for t in texts]
-        hits += self._classifier_hits(vectors[:rows], texts, framings, settings)
+        hits += self._classifier_hits(self.classifier, vectors[:rows], texts, framings, settings)
+        if not english or mostly_unknown_words(question):
+            hits += self._multilingual_hits(texts, framings, settings)
         if not framing.only_asked_about:
             hits += self._similarity_hits(vectors, framings, best_faq, settings)
         if not hits:
@@ -181,19 +190,40 @@ class Triage:
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
         """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
         not a denial, and not a mild after-effect raising an urgent flag."""
-        if framing.only_asked_about or framing.denies:
+        if framing.asks_only(flag.counts_when_over) or framing.denies:
             return False
         return not (framing.mild and flag.level == "urgent")
 
+    def _multilingual_hits(self, texts: list[str], framings: list[Frame], settings: Settings) -> list[RedFlagHit]:
+        """What the multilingual classifier reads in the message and its sentences (`texts`); nothing
+        when the build has no such classifier or its engine cannot load here."""
+        from faq.multilingual import MultilingualUnavailable, load_multilingual
+
+        if self.multilingual is None:
+            return []
+        try:
+            vectors = load_multilingual().encode(texts)
+        except MultilingualUnavailable:
+            return []  # the reply to another language still carries the emergency and crisis numbers
+        if vectors.shape[1] + 1 != self.multilingual.weights.shape[1]:
+            return []  # built with another version of the engine; `faq build` replaces it
+        hits = self._classifier_hits(self.multilingual, vectors, texts, framings, settings)
+        return [RedFlagHit(hit.flag, "multilingual", hit.similarity) for hit in hits]
+
     def _classifier_hits(
-        self, vectors: NDArray[np.float32], texts: list[str], framings: list[Frame], settings: Settings
+        self,
+        classifier: FlagClassifier | None,
+        vectors: NDArray[np.float32],
+        texts: list[str],
+        framings: list[Frame],
+        settings: Settings,
     ) -> list[RedFlagHit]:
         """Per row of `vectors`, the most serious flag holding a fair share of the chance of needing a card."""
-        if self.classifier is None:
+        if classifier is None:
             return []
-        labels = self.classifier.labels
+        labels = classifier.labels
         best: dict[str, float] = {}
-        rows = self.classifier.probabilities(vectors, texts).tolist()
+        rows = classifier.probabilities(vectors, texts).tolist()
         for number, (text, framing, row) in enumerate(zip(texts, framings, rows, strict=True)):
             chance = 1.0 - row[labels.index(NO_FLAG)]
             if chance < settings.red_flag_min_probability or (number and len(text.split()) < MIN_SENTENCE_WORDS):
