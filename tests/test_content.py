@@ -123,3 +123,12 @@ def test_answers_are_plain_enough_to_read(shipped: KnowledgeBase) -> None:
     too_hard = {entry_id: grade for entry_id, grade in grades.items() if grade > MAX_GRADE}
     assert not too_hard, too_hard
     assert statistics.median(grades.values()) <= MAX_MEDIAN_GRADE, sorted(grades.items(), key=lambda kv: -kv[1])
+
+
+@pytest.mark.parametrize("entry_id", ["referral", "who-performs", "children"])
+def test_answers_that_depend_on_state_law_name_the_clinics_state(shipped: KnowledgeBase, entry_id: str) -> None:
+    """Scope of practice, referral and consent rules are set by each US state, so these answers say which
+    state's rules apply here (written out literally, like the phone number: see clinic.yaml)."""
+    assert shipped.clinic.state, "clinic.yaml has no state"
+    answer = next(e.answer for e in shipped.entries if e.id == entry_id)
+    assert shipped.clinic.state in answer
