@@ -68,6 +68,12 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
         ("i fainted once at a blood test years ago, can i still have it?", None),
         ("no fever, just stiff", None),
         ("im not suicidal, just fed up with the pain", None),
+        ("no thoughts of hurting myself, just fed up with the pain", None),  # a denial of the thought
+        ("i used to self harm as a teen, im in a good place now", None),  # past and over
+        ("i used to self harm as a teen and im hurting myself again", "crisis"),  # ... not over
+        ("would you be able to tell if a needle was left in?", None),
+        ("got a fever of 101 tonight, had dry needling on monday", "infection"),
+        ("ive decided im checking out for good", "crisis"),
         ("could dry needling make it hard to breathe?", None),
         ("what happens if a needle breaks", None),
         ("what if i cant breathe properly after the session?", None),  # an emergency trigger, only asked about
@@ -239,7 +245,8 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01b.yaml": (0.985, 2),
     "triage-blind-2026-12-01c.yaml": (0.995, 2),
     "triage-blind-2026-12-01d.yaml": (0.98, 4),
-    "triage-blind-2026-12-01e.yaml": (0.92, 16),  # 0.935 / 15 here, 0.928 on the CI machine
+    "triage-blind-2026-12-01e.yaml": (0.935, 13),  # 0.953 / 10 here since developed on
+    "triage-blind-2026-12-01f.yaml": (0.93, 7),  # run once: 0.950 / 4
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, README); the first four were developed

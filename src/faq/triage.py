@@ -103,12 +103,24 @@ class Trigger:
         starts = [text.find(part) for part in self.parts]
         if min(starts) < 0:
             return False
-        if self.flag.level == "crisis":  # only a denial right before it ("i'm not suicidal")
-            return not any(negated_before(text, s + 1, window=2) for s in starts)
+        if self.flag.level == "crisis":  # only a plain denial ("i'm not suicidal"), or a past that is over
+            over = framing.past and framing.resolved and not framing.present  # "used to self harm, in a good place now"
+            return not over and not any(_crisis_denied(text, s + 1) for s in starts)
         if self.flag.level == "emergency":  # "what if i cant breathe?" asks; "what if my face is drooping" may not
             return not framing.only_asked_about or framing.ongoing
         asked = framing.asks_only(self.flag.counts_when_over)
         return not asked and not any(negated_before(text, s + 1) for s in starts)
+
+
+_CRISIS_DENIAL = re.compile(
+    r"\b(?:no|not|never|without|nor|dont have any|not having any) (?:any )?"
+    r"(?:thoughts?|thinking|urges?|plans?|intentions?) (?:of|about|to|like) $"
+)
+"""A denial of the thought, not the feeling ("no thoughts of hurting myself")."""
+
+
+def _crisis_denied(text: str, start: int) -> bool:
+    return negated_before(text, start, window=2) or bool(_CRISIS_DENIAL.search(text[:start]))
 
 
 def _rank(hit: RedFlagHit) -> tuple[bool, int, bool, float]:
