@@ -1,12 +1,14 @@
 """Regenerate the README screenshots: an answer, a no-answer and a care card, at phone and desktop size.
 
-    python docs/screenshots/make_screenshots.py
+    python docs/screenshots/make_screenshots.py [INDEX]
 
-Uses the shipped knowledge/ with an index built into a temp folder (./index is not touched).
+Uses the shipped knowledge/ with an index built into a temp folder (./index is not touched), or with
+INDEX when given (an index already built from knowledge/, e.g. ./index after `faq build`: no rebuild).
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,8 +35,9 @@ SCROLL_TO_QUESTION = """() => {
 def main() -> None:
     """Write docs/screenshots/<size>-<case>.png."""
     with tempfile.TemporaryDirectory() as tmp:
-        index = Path(tmp) / "index"
-        build_index(load_knowledge(ROOT / "knowledge"), index, load_encoder("default"))
+        index = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tmp) / "index"
+        if len(sys.argv) <= 1:
+            build_index(load_knowledge(ROOT / "knowledge"), index, load_encoder("default"))
         env = {"FAQ_KNOWLEDGE": str(ROOT / "knowledge"), "FAQ_INDEX": str(index)}
         with running_app(ROOT / "app.py", env, Path(tmp) / "server.log") as url, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
