@@ -35,8 +35,9 @@ SCROLL_TO_QUESTION = """() => {
 def main() -> None:
     """Write docs/screenshots/<size>-<case>.png."""
     with tempfile.TemporaryDirectory() as tmp:
-        index = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tmp) / "index"
-        if len(sys.argv) <= 1:
+        given = sys.argv[1:]
+        index = Path(given[0]) if given else Path(tmp) / "index"
+        if not given:
             build_index(load_knowledge(ROOT / "knowledge"), index, load_encoder("default"))
         env = {"FAQ_KNOWLEDGE": str(ROOT / "knowledge"), "FAQ_INDEX": str(index)}
         with running_app(ROOT / "app.py", env, Path(tmp) / "server.log") as url, sync_playwright() as playwright:

@@ -163,6 +163,11 @@ class Frame:
         advice even once they are over ("i fainted after my session, im fine now")."""
         return (self.hypothetical or self.past) and not self.present
 
+    @property
+    def over_and_done(self) -> bool:
+        """A past event said to be settled, with nothing happening now ("used to self harm, in a good place now")."""
+        return self.past and self.resolved and not self.present
+
     def asks_only(self, counts_when_over: bool) -> bool:
         """`only_asked_or_long_ago` for an event that counts when over, else `only_asked_about`."""
         return self.only_asked_or_long_ago if counts_when_over else self.only_asked_about

@@ -104,8 +104,7 @@ class Trigger:
         if min(starts) < 0:
             return False
         if self.flag.level == "crisis":  # only a plain denial ("i'm not suicidal"), or a past that is over
-            over = framing.past and framing.resolved and not framing.present  # "used to self harm, in a good place now"
-            return not over and not any(_crisis_denied(text, s + 1) for s in starts)
+            return not framing.over_and_done and not any(_crisis_denied(text, s + 1) for s in starts)
         if self.flag.level == "emergency":  # "what if i cant breathe?" asks; "what if my face is drooping" may not
             return not framing.only_asked_about or framing.ongoing
         asked = framing.asks_only(self.flag.counts_when_over)
