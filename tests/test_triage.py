@@ -73,6 +73,12 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
         ("i used to self harm as a teen and im hurting myself again", "crisis"),  # ... not over
         ("would you be able to tell if a needle was left in?", None),
         ("got a fever of 101 tonight, had dry needling on monday", "infection"),
+        ("my son has a temp of 38.9 after his needling yesterday", "infection"),  # a trigger ending in a number
+        ("running a temp since wed, had needles tues", "infection"),
+        ("numbness in groin area after low back needling", "cauda-equina"),
+        ("hand weak after DN", "numbness-weakness"),
+        ("my face is still numb from the dentist lol, can i still make my 3pm", None),  # a not-trigger
+        ("i fainted at my cousins wedding last summer from the heat, im fine", None),
         ("ive decided im checking out for good", "crisis"),
         ("could dry needling make it hard to breathe?", None),
         ("what happens if a needle breaks", None),
@@ -242,15 +248,15 @@ def test_other_language_reply_carries_the_numbers(shipped_index: Path) -> None:
 
 HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01.yaml": (0.99, 1),
-    "triage-blind-2026-12-01b.yaml": (0.985, 2),
+    "triage-blind-2026-12-01b.yaml": (0.99, 1),
     "triage-blind-2026-12-01c.yaml": (0.995, 2),
     "triage-blind-2026-12-01d.yaml": (0.98, 4),
-    "triage-blind-2026-12-01e.yaml": (0.935, 13),  # 0.953 / 10 here since developed on
-    "triage-blind-2026-12-01f.yaml": (0.93, 7),  # run once: 0.950 / 4
+    "triage-blind-2026-12-01e.yaml": (0.97, 10),  # 0.975 / 10 here since developed on
+    "triage-blind-2026-12-01f.yaml": (0.99, 2),  # run once: 0.950 / 4; 0.992 / 2 since developed on
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
-written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, README); the first four were developed
-on since, the last (-01e) not yet. Floors
+written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, README) and developed on
+since. Floors
 at what they give now, not targets (0.98 / 2): raise them as triage improves."""
 
 

@@ -68,7 +68,8 @@ HYPOTHETICAL = re.compile(
     r"(?:cause|affect|make|lead to|trigger|damage|puncture))\b"
 )
 PAST = re.compile(
-    r"\b(?:(?:years?|yrs?|months?|weeks?) ago|last (?:year|month)|as a (?:kid|child|teenager|teen)|"
+    r"\b(?:(?:years?|yrs?|months?|weeks?) ago|as a (?:kid|child|teenager|teen)|"
+    r"last (?:year|month|summer|winter|spring|autumn|fall|christmas|easter|holidays?)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
     r"once before|years back|history of|had a stroke|had a collapsed|"
     r"hace (?:muchos |unos )?anos|hace mucho|ha (?:muitos )?anos|il y a (?:des annees|longtemps)|vor jahren|anni fa|"

@@ -83,7 +83,8 @@ all appear."""
 @dataclass(frozen=True)
 class Trigger:
     """One trigger phrase of a flag, as the parts that must all appear (padded with spaces, so as whole
-    words, except in the scripts above)."""
+    words, except in the scripts above). A part ending in a number is left open on the right, so it
+    matches any number that starts so: "a fever of 10" fires on "a fever of 101" and "102.5"."""
 
     flag: RedFlag
     parts: tuple[str, ...]
@@ -95,7 +96,10 @@ class Trigger:
         for part in (normalise_for_matching(p) for p in phrase.split(" + ") if p.strip()):
             # In these scripts each spaced word is a part of its own: "사타구니 감각이 없" also fires
             # on "사타구니 쪽 감각이 없어요", where a word stands between.
-            parts += part.split() if _SUBSTRING_SCRIPTS.search(part) else [f" {part} "]
+            if _SUBSTRING_SCRIPTS.search(part):
+                parts += part.split()
+            else:
+                parts.append(f" {part}" if part[-1].isdigit() else f" {part} ")
         return cls(flag, tuple(parts))
 
     def fires(self, text: str, framing: Frame) -> bool:
