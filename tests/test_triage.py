@@ -79,6 +79,9 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
         ("hand weak after DN", "numbness-weakness"),
         ("my face is still numb from the dentist lol, can i still make my 3pm", None),  # a not-trigger
         ("i fainted at my cousins wedding last summer from the heat, im fine", None),
+        ("no trouble peeing or numbness down there, just my usual low back ache", None),  # a listed denial
+        ("no i cant breathe properly since the session", "breathing-chest-pain"),  # ... not a bare "no"
+        ("out of breath from the stairs lol. since the session i cant take a deep breath", "breathing-chest-pain"),
         ("ive decided im checking out for good", "crisis"),
         ("could dry needling make it hard to breathe?", None),
         ("what happens if a needle breaks", None),
@@ -166,6 +169,18 @@ def test_another_language_is_read_by_the_multilingual_classifier(shipped_index: 
         assert SEVERITY[levels[hit.flag.id]] >= SEVERITY[least] and result.other_language, message
     for message in ["Seans ne kadar sürüyor ve fiyatı nedir?", "Czy po zabiegu mogę iść na siłownię?"]:  # noqa: RUF001
         assert retriever.answer(message).red_flag is None, message
+
+
+def test_a_not_trigger_explains_its_own_sentence_only(shipped_index: Path) -> None:
+    """A sentence holding a flag's not-trigger ("out of breath after running up the stairs") does not
+    raise that flag by the classifier's reading (sure as it is of "out of breath"); another sentence of
+    the same message still can. The real classifier of the shipped build."""
+    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    harmless = "out of breath after running up the stairs to my flat lol, im unfit. anyway can i book saturday?"
+    assert retriever.answer(harmless).red_flag is None
+    worrying = "out of breath after running up the stairs, fine. but now sitting still im panting and my ribs hurt"
+    hit = retriever.answer(worrying).red_flag
+    assert hit is not None and hit.flag.id == "breathing-chest-pain" and hit.reason != "trigger"
 
 
 def test_a_build_without_the_multilingual_engine_still_triages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

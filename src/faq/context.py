@@ -87,22 +87,23 @@ RESOLVED = re.compile(
     r"\b(?:went away|gone away|cleared up|settled down|settled|resolved|got better|was fine after|fine as soon as|"
     r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
-    r"(?:in a )?(?:good|better) place now|"
+    r"(?:in a )?(?:good|better) place now|back to normal|"
     r"didnt last|only lasted|(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
     r"(?:took|pulled|came) (?:it |them )?out (?:whole|fine|in one piece)|"
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
 )
 _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may|would|will) (?:i|you|we) still\b|"
-    r"\bstill (?:ok|okay|safe|allowed|able to (?:come|book|have))\b|"
-    r"\b(?:fine|ok|okay|good|great|normal|better) (?:ever )?since\b"
+    r"\bstill (?:ok|okay|safe|allowed|on for|good for|able to (?:come|book|have))\b|"
+    r"\b(?:fine|ok|okay|good|great|normal|better|nothing|none|no problems?|no issues?|no trouble) (?:ever )?since\b"
 )
 """'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
-me"), and 'since' after being fine ("ive been fine since"): not a lasting symptom."""
+me"), and 'since' after being fine ("ive been fine since", "nothing since"): not a lasting symptom."""
 PRESENT = re.compile(
     r"\b(?:right now|still|since|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
     r"getting worse|worse and worse|keeps getting|worsening|wont go away|isnt going away|not going away|"
     r"at the moment|currently|just now|all day|hours? later|minutes? ago|hours? ago|started|ever since|happening|"
+    r"woke (?:up )?(?:at \d+(?:am|pm)?|in the night|during the night|tonight|today|this|with)|"
     r"(?:gone|got|become|became|turned) (?:really |so |very |much )?(?:severe|bad|worse|unbearable)|"
     r"(?:and|but) now (?!(?:im |i am |its |it is |i feel |feeling |all )?(?:fine|ok|okay|better|good|great|normal))"
     r"(?:i|ive|im|my|its|theres|there|it|the))\b"

@@ -16,13 +16,16 @@ A red flag fires in one of three ways:
   sentences, at least `red_flag_min_probability` of needing a card; the card is the most serious
   flag holding a fair share of that chance. It skips a sentence that only asks about a risk or
   denies a symptom, and an urgent flag for a mild after-effect, unless it is very sure
-  (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself.
+  (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself. A sentence holding one of a flag's
+  not-triggers ("out of breath after running up the stairs") never raises that flag by meaning, and a
+  message in a script the English model cannot read (Arabic, Chinese, ...) counts only when it is very sure.
 - for a message that may be in another language (`faq.language`), the same kind of classifier over a multilingual
   model's vectors (`faq.multilingual`), trained on the same English messages: "nie mogę oddychać po
   zabiegu" lands beside "i cant breathe since my session".
 - for an emergency or crisis flag, as a second net: the message, or one of its sentences, is close
   in meaning to one of the flag's example phrasings AND closer to it than to every FAQ phrasing
-  (plus a margin), and that sentence neither only asks about a risk nor denies a symptom. The FAQ
+  (plus a margin), and that sentence neither only asks about a risk, denies a symptom, tells a mild
+  after-effect ("a little sore where i got needled") nor holds one of the flag's not-triggers. The FAQ
   condition keeps look-alikes such as "can dry needling cause a collapsed lung?" with the FAQ: they
   sit nearer to an FAQ alternate about risks than to "I can't catch my breath since my session".
 
@@ -79,6 +82,10 @@ _SUBSTRING_SCRIPTS = re.compile(
 a trigger in these scripts matches anywhere, not only as whole words, and its spaced words need only
 all appear."""
 
+_LATIN_LETTERS = re.compile(r"[a-zA-Z\u00c0-\u024f]{2}")
+"""Two Latin letters in a row: a message without them (Arabic, Chinese, Cyrillic...) is beyond the
+English classifier, which then counts only when very sure; the multilingual one reads it."""
+
 
 @dataclass(frozen=True)
 class Trigger:
@@ -110,7 +117,8 @@ class Trigger:
         if self.flag.level == "crisis":  # only a plain denial ("i'm not suicidal"), or a past that is over
             return not framing.over_and_done and not any(_crisis_denied(text, s + 1) for s in starts)
         if self.flag.level == "emergency":  # "what if i cant breathe?" asks; "what if my face is drooping" may not
-            return not framing.only_asked_about or framing.ongoing
+            listed = any(_LISTED_DENIAL.search(text[: start + 1]) for start in starts)
+            return not listed and (not framing.only_asked_about or framing.ongoing)
         asked = framing.asks_only(self.flag.counts_when_over)
         return not asked and not any(negated_before(text, s + 1) for s in starts)
 
@@ -120,6 +128,13 @@ _CRISIS_DENIAL = re.compile(
     r"(?:thoughts?|thinking|urges?|plans?|intentions?) (?:of|about|to|like) $"
 )
 """A denial of the thought, not the feeling ("no thoughts of hurting myself")."""
+
+
+_LISTED_DENIAL = re.compile(
+    r"\b(?:no|not|without|never|dont have any|havent had any) (?:\w+ ){1,4}(?:or|nor) (?:any )?$"
+)
+"""The second of a list of denied symptoms ("no trouble peeing or numbness down there"): an emergency
+trigger is not silenced by a bare "no" ("no i cant breathe"), only by a denial it is listed in."""
 
 
 def _crisis_denied(text: str, start: int) -> bool:
@@ -174,11 +189,13 @@ class Triage:
         rows = 1 if framing.only_asked_about else len(vectors)
         texts = [question, *sentences(question)][:rows]
         framings = [frame(normalise_for_matching(t)) for t in texts]
-        hits += self._classifier_hits(self.classifier, vectors[:rows], texts, framings, settings)
+        # The English model reads Arabic, Chinese or Cyrillic text as noise: only a sure reading counts.
+        floor = FRAMED_MIN_PROBABILITY if _LATIN_LETTERS.search(question) is None else settings.red_flag_min_probability
+        hits += self._classifier_hits(self.classifier, vectors[:rows], texts, framings, floor)
         if not english or mostly_unknown_words(question):
             hits += self._multilingual_hits(texts, framings, settings)
         if not framing.only_asked_about:
-            hits += self._similarity_hits(vectors, framings, best_faq, settings)
+            hits += self._similarity_hits(vectors, texts, framings, best_faq, settings)
         if not hits:
             return None
         return max(hits, key=_rank)
@@ -202,6 +219,13 @@ class Triage:
             reading = reading.replace(phrase, " ~ ")
         return reading
 
+    def _explained(self, text: str, flag_id: str) -> bool:
+        """Whether `text` holds one of the flag's not-triggers ("out of breath after running up the stairs"):
+        its harmless reading explains that sentence, so the classifiers and the similarity net do not raise
+        the flag from it. Another sentence of the message still can, and so can any trigger."""
+        padded = f" {normalise_for_matching(text)} "
+        return any(phrase in padded for phrase in self._not_triggers.get(flag_id, ()))
+
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
         """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
         not a denial, and not a mild after-effect raising an urgent flag."""
@@ -222,7 +246,7 @@ class Triage:
             return []  # the reply to another language still carries the emergency and crisis numbers
         if vectors.shape[1] + 1 != self.multilingual.weights.shape[1]:
             return []  # built with another version of the engine; `faq build` replaces it
-        hits = self._classifier_hits(self.multilingual, vectors, texts, framings, settings)
+        hits = self._classifier_hits(self.multilingual, vectors, texts, framings, settings.red_flag_min_probability)
         return [RedFlagHit(hit.flag, "multilingual", hit.similarity) for hit in hits]
 
     def _classifier_hits(
@@ -231,9 +255,10 @@ class Triage:
         vectors: NDArray[np.float32],
         texts: list[str],
         framings: list[Frame],
-        settings: Settings,
+        min_probability: float,
     ) -> list[RedFlagHit]:
-        """Per row of `vectors`, the most serious flag holding a fair share of the chance of needing a card."""
+        """Per row of `vectors` with at least `min_probability` of needing a card, the most serious flag
+        holding a fair share of that chance."""
         if classifier is None:
             return []
         labels = classifier.labels
@@ -241,7 +266,7 @@ class Triage:
         rows = classifier.probabilities(vectors, texts).tolist()
         for number, (text, framing, row) in enumerate(zip(texts, framings, rows, strict=True)):
             chance = 1.0 - row[labels.index(NO_FLAG)]
-            if chance < settings.red_flag_min_probability or (number and len(text.split()) < MIN_SENTENCE_WORDS):
+            if chance < min_probability or (number and len(text.split()) < MIN_SENTENCE_WORDS):
                 continue
             sure = chance >= FRAMED_MIN_PROBABILITY  # sure enough to overrule how the sentence is framed
             candidates = [
@@ -250,6 +275,7 @@ class Triage:
                 if label in self._by_id
                 and p >= FAIR_SHARE * chance
                 and (sure or self._allowed(framing, self._by_id[label]))
+                and not self._explained(text, label)
             ]
             if candidates:
                 _, _, label = max(candidates)
@@ -259,19 +285,27 @@ class Triage:
     def _similarity_hits(
         self,
         vectors: NDArray[np.float32],
+        texts: list[str],
         framings: list[Frame],
         best_faq: NDArray[np.float32],
         settings: Settings,
     ) -> list[RedFlagHit]:
-        """Flags whose examples are near the question or one of its sentences (rows of `vectors`)."""
+        """Flags whose examples are near the question or one of its sentences (`texts`, rows of `vectors`)."""
         if not len(self.example_flag_ids):
             return []
         similarities = vectors @ self.example_vectors.T
         best: dict[str, float] = {}
-        for framing, row, faq_similarity in zip(framings, similarities, best_faq.tolist(), strict=True):
+        for text, framing, row, faq_similarity in zip(texts, framings, similarities, best_faq.tolist(), strict=True):
             floor = max(settings.red_flag_min_similarity, faq_similarity + settings.red_flag_margin)
             for flag_id, similarity in zip(self.example_flag_ids, row.tolist(), strict=True):
-                serious = self._by_id[flag_id].level != "urgent"  # the classifier alone reads urgent flags
-                if serious and similarity >= floor and self._allowed(framing, self._by_id[flag_id]):
+                flag = self._by_id[flag_id]
+                serious = flag.level != "urgent"  # the classifier alone reads urgent flags
+                if (
+                    serious
+                    and similarity >= floor
+                    and self._allowed(framing, flag)
+                    and not (framing.mild and flag.level == "emergency")  # "a little sore, normal?"
+                    and not self._explained(text, flag_id)
+                ):
                     best[flag_id] = max(similarity, best.get(flag_id, -1.0))
         return [RedFlagHit(self._by_id[flag_id], "similarity", similarity) for flag_id, similarity in best.items()]
