@@ -262,17 +262,17 @@ def test_other_language_reply_carries_the_numbers(shipped_index: Path) -> None:
 
 
 HELD_OUT_FLOORS = {
-    "triage-blind-2026-12-01.yaml": (0.99, 1),
-    "triage-blind-2026-12-01b.yaml": (0.99, 1),
-    "triage-blind-2026-12-01c.yaml": (0.995, 2),
-    "triage-blind-2026-12-01d.yaml": (0.98, 4),
-    "triage-blind-2026-12-01e.yaml": (0.97, 10),  # 0.975 / 10 here since developed on
-    "triage-blind-2026-12-01f.yaml": (0.99, 2),  # run once: 0.950 / 4; 0.992 / 2 since developed on
+    "triage-blind-2026-12-01.yaml": (1.0, 0),
+    "triage-blind-2026-12-01b.yaml": (1.0, 1),
+    "triage-blind-2026-12-01c.yaml": (1.0, 1),
+    "triage-blind-2026-12-01d.yaml": (1.0, 0),
+    "triage-blind-2026-12-01e.yaml": (1.0, 2),
+    "triage-blind-2026-12-01f.yaml": (1.0, 1),  # run once: 0.950 / 4
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, README) and developed on
-since. Floors
-at what they give now, not targets (0.98 / 2): raise them as triage improves."""
+since. Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms
+(issue #12); the floors hold what each gives now."""
 
 
 @pytest.mark.parametrize("name", HELD_OUT_FLOORS)
