@@ -268,9 +268,10 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01d.yaml": (1.0, 0),
     "triage-blind-2026-12-01e.yaml": (1.0, 2),
     "triage-blind-2026-12-01f.yaml": (1.0, 1),  # run once: 0.950 / 4
+    "triage-blind-2026-12-02g.yaml": (1.0, 0),  # run once: 0.977 / 2
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
-written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, README) and developed on
+written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, README) and developed on
 since. Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms
 (issue #12); the floors hold what each gives now."""
 

@@ -69,7 +69,7 @@ HYPOTHETICAL = re.compile(
 )
 PAST = re.compile(
     r"\b(?:(?:years?|yrs?|months?|weeks?) ago|as a (?:kid|child|teenager|teen)|"
-    r"last (?:year|month|summer|winter|spring|autumn|fall|christmas|easter|holidays?)|"
+    r"last (?:year|month|summer|winter|spring|autumn|fall|christmas|easter|holidays?)|(?:in|back in) (?:19|20)\d\d|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
     r"once before|years back|history of|had a stroke|had a collapsed|"
     r"hace (?:muchos |unos )?anos|hace mucho|ha (?:muitos )?anos|il y a (?:des annees|longtemps)|vor jahren|anni fa|"
