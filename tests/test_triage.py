@@ -80,6 +80,8 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
         ("my face is still numb from the dentist lol, can i still make my 3pm", None),  # a not-trigger
         ("i fainted at my cousins wedding last summer from the heat, im fine", None),
         ("no trouble peeing or numbness down there, just my usual low back ache", None),  # a listed denial
+        ("my speech was slurred for ten minutes earlier, back to normal now", "stroke-signs"),  # counts when over
+        ("asking for my mum: if she felt faint after her session, what should she do?", None),
         ("no i cant breathe properly since the session", "breathing-chest-pain"),  # ... not a bare "no"
         ("out of breath from the stairs lol. since the session i cant take a deep breath", "breathing-chest-pain"),
         ("ive decided im checking out for good", "crisis"),
@@ -269,10 +271,11 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01e.yaml": (1.0, 2),
     "triage-blind-2026-12-01f.yaml": (1.0, 1),  # run once: 0.950 / 4
     "triage-blind-2026-12-02g.yaml": (1.0, 0),  # run once: 0.977 / 2
+    "triage-blind-2026-12-02h.yaml": (1.0, 2),  # run once: 0.974 / 6
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
-written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, README) and developed on
-since. Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms
+written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6, README)
+and developed on since. Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms
 (issue #12); the floors hold what each gives now."""
 
 

@@ -43,7 +43,8 @@ _I_VERB = re.compile(r"\bi (is|was|has|hasnt|isnt|does)\b")
 
 HYPOTHETICAL = re.compile(
     r"\b(?:what if|what happens if|what would happen|what should i do if|what do i do if|what to do if|"
-    r"if i (?:get|got|have|had|feel|start|faint|pass)|in case|"
+    r"if (?:i|he|she|they|my \w+) (?:get|gets|got|have|has|had|feel|feels|felt|start|starts|faint|faints|pass|passes)|"
+    r"in case|"
     r"(?:can|could|does|do|will|would|might|may) (?:dry needling|needling|the needles?|it|this|that|acupuncture|you|"
     r"a needle|needles) (?:cause|causes|make|give|lead|trigger|bring|result|hit|puncture|damage|affect|go)|"
     r"(?:is|are) (?:it|there|they) (?:possible|likely|common|a risk|any risk|a chance|safe)|"
@@ -70,6 +71,8 @@ HYPOTHETICAL = re.compile(
 PAST = re.compile(
     r"\b(?:(?:years?|yrs?|months?|weeks?) ago|as a (?:kid|child|teenager|teen)|"
     r"last (?:year|month|summer|winter|spring|autumn|fall|christmas|easter|holidays?)|(?:in|back in) (?:19|20)\d\d|"
+    r"back in (?:january|february|march|april|may|june|july|august|september|october|november|december|the spring|"
+    r"the summer|the autumn|the fall|the winter)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
     r"once before|years back|history of|had a stroke|had a collapsed|"
     r"hace (?:muchos |unos )?anos|hace mucho|ha (?:muitos )?anos|il y a (?:des annees|longtemps)|vor jahren|anni fa|"
@@ -87,7 +90,7 @@ RESOLVED = re.compile(
     r"\b(?:went away|gone away|cleared up|settled down|settled|resolved|got better|was fine after|fine as soon as|"
     r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
-    r"(?:in a )?(?:good|better) place now|back to normal|"
+    r"(?:in a )?(?:good|better) place now|back to normal|fine now|"
     r"didnt last|only lasted|(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
     r"(?:took|pulled|came) (?:it |them )?out (?:whole|fine|in one piece)|"
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
@@ -122,7 +125,7 @@ _SYMPTOM_NEGATION = re.compile(
 )
 """Negations that describe a symptom ("its not going away", "lying down isnt helping"), not deny one."""
 _EFFECTS = (
-    r"(?:red|redness|pink|bruise|bruised|bruising|sore|soreness|achy|ache|aching|tender|stiff|tired|itch|itchy|itches|"
+    r"(?:red|redness|pink|puffy|bruise|bruised|bruising|sore|soreness|achy|ache|aching|tender|stiff|tired|itch|itchy|itches|"
     r"itching|swollen|swelling|bump|lump|mark|marks|dot|dots|spot|spots|bleed|bled|bleeding|blood|dizzy|lightheaded|"
     r"queasy|nauseous|sick|headache|twitchy|warm)"
 )

@@ -118,7 +118,7 @@ class Trigger:
             return not framing.over_and_done and not any(_crisis_denied(text, s + 1) for s in starts)
         if self.flag.level == "emergency":  # "what if i cant breathe?" asks; "what if my face is drooping" may not
             listed = any(_LISTED_DENIAL.search(text[: start + 1]) for start in starts)
-            return not listed and (not framing.only_asked_about or framing.ongoing)
+            return not listed and (not framing.asks_only(self.flag.counts_when_over) or framing.ongoing)
         asked = framing.asks_only(self.flag.counts_when_over)
         return not asked and not any(negated_before(text, s + 1) for s in starts)
 
