@@ -44,7 +44,8 @@ _I_VERB = re.compile(r"\bi (is|was|has|hasnt|isnt|does)\b")
 HYPOTHETICAL = re.compile(
     r"\b(?:what if|what happens if|what would happen|what should i do if|what do i do if|what to do if|"
     r"if (?:i|he|she|they|my \w+) (?:get|gets|got|have|has|had|feel|feels|felt|start|starts|faint|faints|pass|passes)|"
-    r"in case|"
+    r"in case|if (?:someone|somebody|anyone|a patient|people) |red flags? (?:include|includes|are|like|such as)|"
+    r"(?:a |weird |bad )?(?:dream|dreamt|dreamed|nightmare)|"
     r"(?:can|could|does|do|will|would|might|may) (?:dry needling|needling|the needles?|it|this|that|acupuncture|you|"
     r"a needle|needles) (?:cause|causes|make|give|lead|trigger|bring|result|hit|puncture|damage|affect|go)|"
     r"(?:is|are) (?:it|there|they) (?:possible|likely|common|a risk|any risk|a chance|safe)|"
@@ -71,6 +72,7 @@ HYPOTHETICAL = re.compile(
 PAST = re.compile(
     r"\b(?:(?:years?|yrs?|months?|weeks?) ago|as a (?:kid|child|teenager|teen)|"
     r"last (?:year|month|summer|winter|spring|autumn|fall|christmas|easter|holidays?)|(?:in|back in) (?:19|20)\d\d|"
+    r"in the (?:19|20)?\d0s|"
     r"back in (?:january|february|march|april|may|june|july|august|september|october|november|december|the spring|"
     r"the summer|the autumn|the fall|the winter)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
@@ -90,7 +92,8 @@ RESOLVED = re.compile(
     r"\b(?:went away|gone away|cleared up|settled down|settled|resolved|got better|was fine after|fine as soon as|"
     r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
-    r"(?:in a )?(?:good|better) place now|back to normal|fine now|"
+    r"(?:in a )?(?:good|better) place now|back to normal|fine now|(?:bleeding|it) (?:has )?stopped|"
+    r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
     r"didnt last|only lasted|(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
     r"(?:took|pulled|came) (?:it |them )?out (?:whole|fine|in one piece)|"
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
@@ -98,7 +101,8 @@ RESOLVED = re.compile(
 _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may|would|will) (?:i|you|we) still\b|"
     r"\bstill (?:ok|okay|safe|allowed|on for|good for|able to (?:come|book|have))\b|"
-    r"\b(?:fine|ok|okay|good|great|normal|better|nothing|none|no problems?|no issues?|no trouble) (?:ever )?since\b"
+    r"\b(?:fine|ok|okay|good|great|normal|better|nothing|none|no problems?|no issues?|no trouble) (?:ever )?since\b|"
+    r"\b(?:never|not|hasnt) happened (?:again )?since\b"
 )
 """'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
 me"), and 'since' after being fine ("ive been fine since", "nothing since"): not a lasting symptom."""
