@@ -219,11 +219,11 @@ class Triage:
             reading = reading.replace(phrase, " ~ ")
         return reading
 
-    def _explained(self, text: str, flag_id: str) -> bool:
-        """Whether `text` holds one of the flag's not-triggers ("out of breath after running up the stairs"):
-        its harmless reading explains that sentence, so the classifiers and the similarity net do not raise
-        the flag from it. Another sentence of the message still can, and so can any trigger."""
-        padded = f" {normalise_for_matching(text)} "
+    def _explained(self, padded: str, flag_id: str) -> bool:
+        """Whether `padded` (a sentence normalised for matching, padded with spaces) holds one of the flag's
+        not-triggers ("out of breath after running up the stairs"): its harmless reading explains that
+        sentence, so the classifiers and the similarity net do not raise the flag from it. Another
+        sentence of the message still can, and so can any trigger."""
         return any(phrase in padded for phrase in self._not_triggers.get(flag_id, ()))
 
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
@@ -269,13 +269,14 @@ class Triage:
             if chance < min_probability or (number and len(text.split()) < MIN_SENTENCE_WORDS):
                 continue
             sure = chance >= FRAMED_MIN_PROBABILITY  # sure enough to overrule how the sentence is framed
+            padded = f" {normalise_for_matching(text)} "
             candidates = [
                 (SEVERITY[self._by_id[label].level], p, label)
                 for label, p in zip(labels, row, strict=True)
                 if label in self._by_id
                 and p >= FAIR_SHARE * chance
                 and (sure or self._allowed(framing, self._by_id[label]))
-                and not self._explained(text, label)
+                and not self._explained(padded, label)
             ]
             if candidates:
                 _, _, label = max(candidates)
@@ -297,6 +298,7 @@ class Triage:
         best: dict[str, float] = {}
         for text, framing, row, faq_similarity in zip(texts, framings, similarities, best_faq.tolist(), strict=True):
             floor = max(settings.red_flag_min_similarity, faq_similarity + settings.red_flag_margin)
+            padded = f" {normalise_for_matching(text)} "
             for flag_id, similarity in zip(self.example_flag_ids, row.tolist(), strict=True):
                 flag = self._by_id[flag_id]
                 serious = flag.level != "urgent"  # the classifier alone reads urgent flags
@@ -305,7 +307,7 @@ class Triage:
                     and similarity >= floor
                     and self._allowed(framing, flag)
                     and not (framing.mild and flag.level == "emergency")  # "a little sore, normal?"
-                    and not self._explained(text, flag_id)
+                    and not self._explained(padded, flag_id)
                 ):
                     best[flag_id] = max(similarity, best.get(flag_id, -1.0))
         return [RedFlagHit(self._by_id[flag_id], "similarity", similarity) for flag_id, similarity in best.items()]
