@@ -13,8 +13,9 @@ from playwright.sync_api import Browser, sync_playwright
 
 from faq.cli import cli
 from faq.embedding import Encoder, load_encoder
-from faq.index import build_index
+from faq.index import build_index, load_index
 from faq.knowledge import load_knowledge
+from faq.retrieval import Retriever, make_retriever
 from faq.web.harness import launch_chromium
 
 ROOT = Path(__file__).parent.parent
@@ -83,6 +84,13 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) ->
     index = tmp_path_factory.mktemp("shipped") / "index"
     build_index(load_knowledge(ROOT / "knowledge"), index, encoder)
     return index
+
+
+@pytest.fixture(scope="session")
+def shipped_retriever(shipped_index: Path) -> Retriever:
+    """One retriever over that build, for the many tests that only ask it questions (it holds no
+    per-question state, so sharing it changes no result)."""
+    return make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from click.testing import Result
 
-from faq.calibration import calibrate
+from faq.calibration import RED_FLAG_MARGINS, RED_FLAG_SIMILARITIES, calibrate, red_flag_grid
 from faq.embedding import Encoder
-from faq.evaluation import case_signals, load_cases, run_cases, score
+from faq.evaluation import case_signals, load_cases, run_cases, score, triage_cases
 from faq.index import load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
 from faq.retrieval import Retriever, make_retriever
@@ -136,6 +136,22 @@ def test_tuning_ranks_better_and_leaves_red_flags_and_refusals_alone(shipped_ind
     assert mrr_ranked > mrr_plain + 0.03
 
 
+def test_the_red_flag_grid_triages_only_what_can_change(shipped_retriever: Retriever) -> None:
+    """`faq calibrate` re-triages, for each red-flag setting, only the cases whose verdict differs between
+    the grid's extremes; at every other setting each case must get exactly what a full triage gives."""
+    retriever = shipped_retriever
+    ids, levels = {e.id for e in retriever.entries}, retriever.knowledge.flag_levels()
+    signals = case_signals(retriever, load_cases(ROOT / "tests" / "data" / "triage.yaml", ids, levels))
+    grid = list(red_flag_grid(retriever, signals, retriever.settings))
+    assert len(grid) == len(RED_FLAG_SIMILARITIES) * len(RED_FLAG_MARGINS)
+    changed = 0
+    for candidate, flags in grid[:: len(grid) // 7]:
+        full = triage_cases(retriever, signals, candidate)
+        assert flags == full, candidate
+        changed += full != grid[0][1]
+    assert changed  # the sampled settings do move some verdicts, so the check above compared something
+
+
 def test_calibrate_honours_the_no_answer_floor(shipped_index: Path) -> None:
     """With the out-of-scope classifier off, only `min_score` refuses, so a stricter floor must raise it.
     (With the classifier on, the shipped knowledge already refuses every eval no-answer case.)"""
@@ -159,8 +175,8 @@ BLIND_FLOORS = {
 
 
 @pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
-def test_blind_sets_do_not_regress(name: str, shipped_index: Path) -> None:
-    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+def test_blind_sets_do_not_regress(name: str, shipped_retriever: Retriever) -> None:
+    retriever = shipped_retriever
     cases = load_cases(ROOT / "tests" / "data" / name, {e.id for e in retriever.entries})
     metrics = score(cases, run_cases(retriever, case_signals(retriever, cases))).to_json()
     for figure, floor in BLIND_FLOORS[name].items():

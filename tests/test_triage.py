@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,9 @@ from faq.index import load_index
 from faq.knowledge import KnowledgeBase, load_knowledge
 from faq.language import mostly_unknown_words, other_language
 from faq.rendering import render_result
-from faq.retrieval import make_retriever
+from faq.retrieval import Retriever
 from faq.text import clean_question, normalise_for_matching
-from faq.triage import SEVERITY, Triage
+from faq.triage import SEVERITY, RedFlagHit, Triage
 
 ROOT = Path(__file__).parent.parent
 DATA = ROOT / "tests" / "data"
@@ -118,6 +119,8 @@ def test_context_reads_other_people_in_the_first_person() -> None:
     assert frame(normalise_for_matching("what if i faint")).only_asked_about
     assert not frame(normalise_for_matching("is it normal that i still cant feel my toes")).only_asked_about
     assert frame(normalise_for_matching("it went away after a day")).only_asked_about
+    assert frame(normalise_for_matching("dizzy for a second when i stood up")).mild
+    assert frame(normalise_for_matching("felt odd but it passed straight away")).only_asked_about
 
 
 def test_invisible_characters_are_dropped_not_spaced() -> None:
@@ -155,10 +158,10 @@ def test_mostly_unknown_words(text: str, unknown: bool) -> None:
     assert mostly_unknown_words(text) is unknown
 
 
-def test_another_language_is_read_by_the_multilingual_classifier(shipped_index: Path) -> None:
+def test_another_language_is_read_by_the_multilingual_classifier(shipped_retriever: Retriever) -> None:
     """Red flags in languages no trigger covers are read by the classifier over multilingual-e5 vectors
     (the real bundled model), trained on the English messages; harmless questions stay harmless."""
-    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    retriever = shipped_retriever
     assert retriever.triage.multilingual is not None
     levels = {f.id: f.level for f in retriever.knowledge.red_flags}
     for message, least in [
@@ -173,16 +176,46 @@ def test_another_language_is_read_by_the_multilingual_classifier(shipped_index: 
         assert retriever.answer(message).red_flag is None, message
 
 
-def test_a_not_trigger_explains_its_own_sentence_only(shipped_index: Path) -> None:
+def test_a_not_trigger_explains_its_own_sentence_only(shipped_retriever: Retriever) -> None:
     """A sentence holding a flag's not-trigger ("out of breath after running up the stairs") does not
     raise that flag by the classifier's reading (sure as it is of "out of breath"); another sentence of
     the same message still can. The real classifier of the shipped build."""
-    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    retriever = shipped_retriever
     harmless = "out of breath after running up the stairs to my flat lol, im unfit. anyway can i book saturday?"
     assert retriever.answer(harmless).red_flag is None
     worrying = "out of breath after running up the stairs, fine. but now sitting still im panting and my ribs hurt"
     hit = retriever.answer(worrying).red_flag
     assert hit is not None and hit.flag.id == "breathing-chest-pain" and hit.reason != "trigger"
+
+
+def test_a_flag_that_needs_a_word_is_not_read_by_meaning_without_one(shipped_retriever: Retriever) -> None:
+    """spinal-infection's `meaning_needs_one_of` (fever words): without one, neither the classifier nor the
+    similarity net raises it, however sure; with one they may; its triggers fire regardless. Checked on
+    the shipped build's real classifier, with and without the field."""
+    retriever = shipped_retriever
+    settings = retriever.settings
+    spinal = next(f for f in retriever.triage.flags if f.id == "spinal-infection")
+    assert spinal.meaning_needs_one_of
+    ungated = replace(
+        retriever.triage,
+        flags=[f.model_copy(update={"meaning_needs_one_of": []}) for f in retriever.triage.flags],
+    )
+
+    def read(triage: Triage, message: str) -> RedFlagHit | None:
+        (signals,) = retriever.signals_for([message])
+        return triage.check(signals.text, *signals.triage_vectors(), settings)
+
+    sore = [
+        "the pain in my back was worse yesterday but today its better than before the session",
+        "my lower back pain is getting worse and worse since the needling, it was bad before but now its severe",
+    ]
+    assert any((hit := read(ungated, m)) is not None and hit.flag.id == "spinal-infection" for m in sore)
+    for message in sore:
+        hit = read(retriever.triage, message)
+        assert hit is None or hit.flag.id != "spinal-infection", message
+    assert retriever.triage._unworded(" im burning up and shivery and my back is agony") == frozenset()
+    hit = read(retriever.triage, "fever + back pain since yesterday")
+    assert hit is not None and (hit.flag.id, hit.reason) == ("spinal-infection", "trigger")
 
 
 def test_a_build_without_the_multilingual_engine_still_triages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -239,9 +272,9 @@ GATED_SETS = {"triage.yaml": 2, "eval.yaml": 2, "dev-2026-11-26.yaml": 2, "blind
 
 
 @pytest.mark.parametrize("name", GATED_SETS)
-def test_every_public_set_catches_every_emergency(name: str, shipped_index: Path) -> None:
+def test_every_public_set_catches_every_emergency(name: str, shipped_retriever: Retriever) -> None:
     """On every public set: urgent recall 1.0, and no more false alarms than GATED_SETS allows."""
-    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    retriever = shipped_retriever
     cases = load_cases(DATA / name, {e.id for e in retriever.entries}, retriever.knowledge.flag_levels())
     metrics = score(cases, run_cases(retriever, case_signals(retriever, cases)))
     missed = [(f.line, f.question) for f in metrics.failures if f.expected == ["urgent"]]
@@ -254,8 +287,8 @@ def test_every_public_set_catches_every_emergency(name: str, shipped_index: Path
         assert set(metrics.flags) == {f.id for f in retriever.knowledge.red_flags}
 
 
-def test_other_language_reply_carries_the_numbers(shipped_index: Path) -> None:
-    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+def test_other_language_reply_carries_the_numbers(shipped_retriever: Retriever) -> None:
+    retriever = shipped_retriever
     result = retriever.answer("hola, necesito ayuda con mi seguro por favor")
     assert result.other_language and result.to_json()["other_language"] is True
     text = render_result(result, retriever.knowledge.clinic)
@@ -272,7 +305,7 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01f.yaml": (1.0, 1),  # run once: 0.950 / 4
     "triage-blind-2026-12-02g.yaml": (1.0, 0),  # run once: 0.977 / 2
     "triage-blind-2026-12-02h.yaml": (1.0, 2),  # run once: 0.974 / 6
-    "triage-blind-2026-12-02i.yaml": (1.0, 6),  # run once: 0.970 / 15; still 6 false alarms (goal 2)
+    "triage-blind-2026-12-02i.yaml": (1.0, 2),  # run once: 0.970 / 15
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
@@ -281,8 +314,8 @@ with at most 2 false alarms (issue #12); the floors hold what each gives now."""
 
 
 @pytest.mark.parametrize("name", HELD_OUT_FLOORS)
-def test_held_out_triage_sets_do_not_regress(name: str, shipped_index: Path) -> None:
-    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+def test_held_out_triage_sets_do_not_regress(name: str, shipped_retriever: Retriever) -> None:
+    retriever = shipped_retriever
     cases = load_cases(DATA / name, {e.id for e in retriever.entries}, retriever.knowledge.flag_levels())
     metrics = score(cases, run_cases(retriever, case_signals(retriever, cases)))
     recall, alarms = HELD_OUT_FLOORS[name]
@@ -315,10 +348,10 @@ def test_indic_vowel_signs_survive_normalising() -> None:
     assert normalise_for_matching("Visión, CAN'T") == "vision cant"
 
 
-def test_the_classifier_reads_what_no_trigger_says(shipped_index: Path) -> None:
+def test_the_classifier_reads_what_no_trigger_says(shipped_retriever: Retriever) -> None:
     """The shipped classifier (trained at build on red_flags.yaml and triage_training.yaml) catches
     wordings no trigger phrase holds, and leaves questions about risks to the FAQ."""
-    retriever = make_retriever(load_index(shipped_index), load_knowledge(ROOT / "knowledge"))
+    retriever = shipped_retriever
     assert retriever.triage.classifier is not None
     for message, flag in [
         ("my words keep coming out jumbled since this morning", "stroke-signs"),

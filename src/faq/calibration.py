@@ -16,6 +16,7 @@ The objective, in order of priority:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import yaml
 from faq.evaluation import NO_ANSWER, URGENT, Case, Metrics, case_signals, run_cases, score, triage_cases
 from faq.retrieval import Retriever, Signals
 from faq.schema import Settings
+from faq.triage import RedFlagHit
 
 LEXICAL_WEIGHTS = [round(w, 2) for w in np.arange(0.0, 0.61, 0.05)]
 MIN_NO_ANSWER_ACCURACY = 0.9
@@ -54,18 +56,38 @@ def _balanced_accuracy(cases: list[Case], metrics: Metrics) -> float:
     return float(np.mean([_answer_accuracy(cases, metrics), *no_answer]))
 
 
+def red_flag_grid(
+    retriever: Retriever, signals: list[Signals], base: Settings
+) -> Iterator[tuple[Settings, list[RedFlagHit | None]]]:
+    """Each red-flag setting of the grid, with triage's verdict per case under it.
+
+    The similarity net's hits only shrink as its floor rises, and a card is the best of its hits: a
+    case that gets the same verdict at both extremes gets it at every setting between, so only the
+    others are triaged again for each setting."""
+    loosest = base.model_copy(update={"red_flag_min_similarity": 0.0, "red_flag_margin": min(RED_FLAG_MARGINS)})
+    strictest = base.model_copy(update={"red_flag_min_similarity": 2.0})
+    loose, strict = triage_cases(retriever, signals, loosest), triage_cases(retriever, signals, strictest)
+    moving = [i for i, (a, b) in enumerate(zip(loose, strict, strict=True)) if a != b]
+    for margin in RED_FLAG_MARGINS:
+        for similarity in RED_FLAG_SIMILARITIES:
+            candidate = base.model_copy(update={"red_flag_min_similarity": similarity, "red_flag_margin": margin})
+            flags = list(strict)
+            for i, flag in zip(moving, triage_cases(retriever, [signals[i] for i in moving], candidate), strict=True):
+                flags[i] = flag
+            yield candidate, flags
+
+
 def _best_red_flag_settings(
     retriever: Retriever, cases: list[Case], signals: list[Signals], base: Settings
 ) -> Settings:
     best: tuple[float, int, float, float] | None = None
     chosen = base
-    for margin in RED_FLAG_MARGINS:
-        for similarity in RED_FLAG_SIMILARITIES:
-            candidate = base.model_copy(update={"red_flag_min_similarity": similarity, "red_flag_margin": margin})
-            metrics = score(cases, run_cases(retriever, signals, candidate))
-            key = (metrics.urgent_recall or 0.0, -metrics.false_alarms, similarity, -margin)
-            if best is None or key > best:
-                best, chosen = key, candidate
+    for candidate, flags in red_flag_grid(retriever, signals, base):
+        metrics = score(cases, run_cases(retriever, signals, candidate, flags))
+        similarity, margin = candidate.red_flag_min_similarity, candidate.red_flag_margin
+        key = (metrics.urgent_recall or 0.0, -metrics.false_alarms, similarity, -margin)
+        if best is None or key > best:
+            best, chosen = key, candidate
     return chosen
 
 

@@ -94,7 +94,8 @@ RESOLVED = re.compile(
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
     r"(?:in a )?(?:good|better) place now|back to normal|fine now|(?:bleeding|it) (?:has )?stopped|"
     r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
-    r"didnt last|only lasted|(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
+    r"didnt last|only lasted|(?:passed|went|gone) (?:straight|right) away|"
+    r"(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
     r"(?:took|pulled|came) (?:it |them )?out (?:whole|fine|in one piece)|"
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
 )
@@ -135,9 +136,10 @@ _EFFECTS = (
 )
 MILD = re.compile(
     rf"\b(?:(?:a (?:bit|little|tiny bit)|little|tiny|slight|slightly|minor|mild|small|faint)(?: \w+)? {_EFFECTS}|"
-    rf"{_EFFECTS} (?:a (?:bit|little|tiny bit)|slightly))\b"
+    rf"{_EFFECTS} (?:a (?:bit|little|tiny bit)|slightly)|"
+    r"(?:dizzy|lightheaded|light headed|woozy|a head rush) for (?:a|one) (?:second|sec|moment|split second))\b"
 )
-"""Words of a mild after-effect ("a little red", "a small bruise", "itches a bit")."""
+"""Words of a mild after-effect ("a little red", "a small bruise", "itches a bit", "dizzy for a second")."""
 NEGATION_WINDOW = 4
 """A negation word up to this many words before a phrase denies it ("no numbness or tingling")."""
 

@@ -149,6 +149,13 @@ class RedFlag(_SignOff):
         description="true when the event needs advice even after it has passed (a faint after a session): "
         '"im fine now" then does not silence its triggers; only a question or an event long ago does',
     )
+    meaning_needs_one_of: list[Text] = Field(
+        default_factory=list,
+        description="optional words, one of which an English message must hold (as a whole word or the start "
+        'of one: "fever" also matches "feverish") before the classifier or the similarity net may raise this '
+        "flag; triggers fire regardless. For a flag whose symptom has a word it cannot be described without "
+        '(spinal infection needs a fever): "my back is worse than before the session" is then not read as one',
+    )
     examples: list[Text] = Field(min_length=1)
     care: Annotated[Text, AfterValidator(_known_placeholders)]
 

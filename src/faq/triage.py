@@ -17,8 +17,10 @@ A red flag fires in one of three ways:
   flag holding a fair share of that chance. It skips a sentence that only asks about a risk or
   denies a symptom, and an urgent flag for a mild after-effect, unless it is very sure
   (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself. A sentence holding one of a flag's
-  not-triggers ("out of breath after running up the stairs") never raises that flag by meaning, and a
-  message in a script the English model cannot read (Arabic, Chinese, ...) counts only when it is very sure.
+  not-triggers ("out of breath after running up the stairs") never raises that flag by meaning, nor
+  does an English message holding none of a flag's `meaning_needs_one_of` words (spinal infection
+  needs a fever word), and a message in a script the English model cannot read (Arabic, Chinese, ...)
+  counts only when it is very sure.
 - for a message that may be in another language (`faq.language`), the same kind of classifier over a multilingual
   model's vectors (`faq.multilingual`), trained on the same English messages: "nie mogę oddychać po
   zabiegu" lands beside "i cant breathe since my session".
@@ -167,6 +169,11 @@ class Triage:
         self._not_triggers = {
             f.id: tuple(f" {normalise_for_matching(p)} " for p in f.not_triggers) for f in self.flags if f.not_triggers
         }
+        self._needed_words = {
+            f.id: tuple(f" {normalise_for_matching(w)}" for w in f.meaning_needs_one_of)
+            for f in self.flags
+            if f.meaning_needs_one_of
+        }
         words = {
             w for f in self.flags for text in (*f.triggers, *f.examples) for w in normalise_for_matching(text).split()
         }
@@ -191,11 +198,12 @@ class Triage:
         framings = [frame(normalise_for_matching(t)) for t in texts]
         # The English model reads Arabic, Chinese or Cyrillic text as noise: only a sure reading counts.
         floor = FRAMED_MIN_PROBABILITY if _LATIN_LETTERS.search(question) is None else settings.red_flag_min_probability
-        hits += self._classifier_hits(self.classifier, vectors[:rows], texts, framings, floor)
+        unworded = self._unworded(f" {text}") if english else frozenset()
+        hits += self._classifier_hits(self.classifier, vectors[:rows], texts, framings, floor, unworded)
         if not english or mostly_unknown_words(question):
             hits += self._multilingual_hits(texts, framings, settings)
         if not framing.only_asked_about:
-            hits += self._similarity_hits(vectors, texts, framings, best_faq, settings)
+            hits += self._similarity_hits(vectors, texts, framings, best_faq, settings, unworded)
         if not hits:
             return None
         return max(hits, key=_rank)
@@ -225,6 +233,13 @@ class Triage:
         sentence, so the classifiers and the similarity net do not raise the flag from it. Another
         sentence of the message still can, and so can any trigger."""
         return any(phrase in padded for phrase in self._not_triggers.get(flag_id, ()))
+
+    def _unworded(self, padded: str) -> frozenset[str]:
+        """The flags whose `meaning_needs_one_of` words `padded` (the message normalised, a space in
+        front) holds none of: the English readings by meaning may not raise them."""
+        return frozenset(
+            flag_id for flag_id, words in self._needed_words.items() if not any(w in padded for w in words)
+        )
 
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
         """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
@@ -256,9 +271,10 @@ class Triage:
         texts: list[str],
         framings: list[Frame],
         min_probability: float,
+        unworded: frozenset[str] = frozenset(),
     ) -> list[RedFlagHit]:
         """Per row of `vectors` with at least `min_probability` of needing a card, the most serious flag
-        holding a fair share of that chance."""
+        holding a fair share of that chance, leaving out the `unworded` flags."""
         if classifier is None:
             return []
         labels = classifier.labels
@@ -274,6 +290,7 @@ class Triage:
                 (SEVERITY[self._by_id[label].level], p, label)
                 for label, p in zip(labels, row, strict=True)
                 if label in self._by_id
+                and label not in unworded
                 and p >= FAIR_SHARE * chance
                 and (sure or self._allowed(framing, self._by_id[label]))
                 and not self._explained(padded, label)
@@ -290,8 +307,10 @@ class Triage:
         framings: list[Frame],
         best_faq: NDArray[np.float32],
         settings: Settings,
+        unworded: frozenset[str],
     ) -> list[RedFlagHit]:
-        """Flags whose examples are near the question or one of its sentences (`texts`, rows of `vectors`)."""
+        """Flags whose examples are near the question or one of its sentences (`texts`, rows of `vectors`),
+        leaving out the `unworded` flags."""
         if not len(self.example_flag_ids):
             return []
         similarities = vectors @ self.example_vectors.T
@@ -304,6 +323,7 @@ class Triage:
                 serious = flag.level != "urgent"  # the classifier alone reads urgent flags
                 if (
                     serious
+                    and flag_id not in unworded
                     and similarity >= floor
                     and self._allowed(framing, flag)
                     and not (framing.mild and flag.level == "emergency")  # "a little sore, normal?"
