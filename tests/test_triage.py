@@ -47,6 +47,10 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
     ("message", "flag"),
     [
         ("cant breathe right since my session", "breathing-chest-pain"),
+        ("after my session i get out of breath on one flight of stairs, which never happens", "breathing-chest-pain"),
+        ("temp 38.6 tonight, had dry needling 2 days ago", "infection"),  # a number trigger open on the right
+        ("sometimes i cut myself to feel something other than the pain", "crisis"),
+        ("Encontrei uma agulha ainda no meu pescoço", "retained-needle"),  # Portuguese
         ("c\u200bant br\u200beathe", "breathing-chest-pain"),  # zero-width characters inside words
         ("cant brethe properly", "breathing-chest-pain"),  # a phone typo, corrected towards the flags' words
         ("my dad cant breathe since his appointment", "breathing-chest-pain"),  # someone else
@@ -306,10 +310,11 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-02g.yaml": (1.0, 0),  # run once: 0.977 / 2
     "triage-blind-2026-12-02h.yaml": (1.0, 2),  # run once: 0.974 / 6
     "triage-blind-2026-12-02i.yaml": (1.0, 2),  # run once: 0.970 / 15
+    "triage-blind-2026-12-02j.yaml": (1.0, 1),  # run once: 0.970 / 4
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
-0.970 / 15, README) and developed on since. Once developed on, a public set must give urgent recall 1.0
+0.970 / 15, 0.970 / 4, README) and developed on since. Once developed on, a public set must give urgent recall 1.0
 with at most 2 false alarms (issue #12); the floors hold what each gives now."""
 
 

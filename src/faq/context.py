@@ -83,7 +83,8 @@ PAST = re.compile(
     r"for (?:a few|a couple of|several|many|two|three|four|\d+) (?:weeks|months|years)|"  # long-standing, not new
     r"once at (?:the|a) (?!session|appointment|clinic)|at (?:my|the) last|last time|"  # not "once at home"
     r"(?:tests?|injections?|jabs?|dentist|needles|vaccines?|blood) before|"
-    r"i (?:always |usually |often |sometimes )?get|i tend to get|"  # habitual: "i get hives from my cat"
+    r"(?<!session )(?<!needling )(?<!appointment )i (?:always |usually |often |sometimes )?get|i tend to get|"
+    # habitual: "i get hives from my cat", though not "since my session i get out of breath"
     r"(?:probably|prob|likely|must be|just) (?:just )?(?:the|a|my) (?:cold|flu|virus|bug|allergies|hay fever)|"
     r"from (?:my|the|a) (?:cat|dog|pollen|detergent|soap|cold|flu|allergies)|"
     r"(?:cuz|because|cos|coz|since) i was (?:embarrassed|nervous|anxious|blushing|so hot|too hot|cold))\b"

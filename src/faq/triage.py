@@ -19,8 +19,7 @@ A red flag fires in one of three ways:
   (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself. A sentence holding one of a flag's
   not-triggers ("out of breath after running up the stairs") never raises that flag by meaning, nor
   does an English message holding none of a flag's `meaning_needs_one_of` words (spinal infection
-  needs a fever word), and a message in a script the English model cannot read (Arabic, Chinese, ...)
-  counts only when it is very sure.
+  needs a fever word), and on a message in another language it counts only when very sure.
 - for a message that may be in another language (`faq.language`), the same kind of classifier over a multilingual
   model's vectors (`faq.multilingual`), trained on the same English messages: "nie mogę oddychać po
   zabiegu" lands beside "i cant breathe since my session".
@@ -60,8 +59,8 @@ FRAMED_MIN_PROBABILITY = 0.9
 risks, settled events and denials, so when it is this sure, "is it normal that my face is drooping?" or
 "i havent been able to pee since this morning" is a symptom, not a question or a denial."""
 MIN_SENTENCE_WORDS = 6
-"""A sentence of a longer message this short ("it keeps going") is too little for the classifier to read
-on its own; the whole message still is."""
+"""A sentence of a longer message this short ("it keeps going", "breathing totally fine") is too little for
+the classifier or the similarity net to read on its own; the whole message still is."""
 FAIR_SHARE = 0.25
 """A flag the classifier gives at least this share of a message's chance of needing a card may show its
 card; the most serious such flag does, so a faint that may be the second is not shown as merely urgent."""
@@ -86,7 +85,8 @@ all appear."""
 
 _LATIN_LETTERS = re.compile(r"[a-zA-Z\u00c0-\u024f]{2}")
 """Two Latin letters in a row: a message without them (Arabic, Chinese, Cyrillic...) is beyond the
-English classifier, which then counts only when very sure; the multilingual one reads it."""
+English classifier, which then counts only when very sure, as it does on any message in another
+language; the multilingual one reads it."""
 
 
 @dataclass(frozen=True)
@@ -196,8 +196,10 @@ class Triage:
         rows = 1 if framing.only_asked_about else len(vectors)
         texts = [question, *sentences(question)][:rows]
         framings = [frame(normalise_for_matching(t)) for t in texts]
-        # The English model reads Arabic, Chinese or Cyrillic text as noise: only a sure reading counts.
-        floor = FRAMED_MIN_PROBABILITY if _LATIN_LETTERS.search(question) is None else settings.red_flag_min_probability
+        # The English model reads another language as noise: only a sure reading counts (the multilingual
+        # classifier reads it).
+        foreign = not english or _LATIN_LETTERS.search(question) is None
+        floor = FRAMED_MIN_PROBABILITY if foreign else settings.red_flag_min_probability
         unworded = self._unworded(f" {text}") if english else frozenset()
         hits += self._classifier_hits(self.classifier, vectors[:rows], texts, framings, floor, unworded)
         if not english or mostly_unknown_words(question):
@@ -315,7 +317,11 @@ class Triage:
             return []
         similarities = vectors @ self.example_vectors.T
         best: dict[str, float] = {}
-        for text, framing, row, faq_similarity in zip(texts, framings, similarities, best_faq.tolist(), strict=True):
+        for number, (text, framing, row, faq_similarity) in enumerate(
+            zip(texts, framings, similarities, best_faq.tolist(), strict=True)
+        ):
+            if number and len(text.split()) < MIN_SENTENCE_WORDS:  # "breathing totally fine" alone
+                continue
             floor = max(settings.red_flag_min_similarity, faq_similarity + settings.red_flag_margin)
             padded = f" {normalise_for_matching(text)} "
             for flag_id, similarity in zip(self.example_flag_ids, row.tolist(), strict=True):
