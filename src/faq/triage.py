@@ -139,6 +139,12 @@ _LISTED_DENIAL = re.compile(
 trigger is not silenced by a bare "no" ("no i cant breathe"), only by a denial it is listed in."""
 
 
+def _too_short(number: int, text: str) -> bool:
+    """Whether row `number` of a message's readings (0: the whole message) is a sentence too short to read
+    alone (MIN_SENTENCE_WORDS)."""
+    return number > 0 and len(text.split()) < MIN_SENTENCE_WORDS
+
+
 def _crisis_denied(text: str, start: int) -> bool:
     return negated_before(text, start, window=2) or bool(_CRISIS_DENIAL.search(text[:start]))
 
@@ -284,7 +290,7 @@ class Triage:
         rows = classifier.probabilities(vectors, texts).tolist()
         for number, (text, framing, row) in enumerate(zip(texts, framings, rows, strict=True)):
             chance = 1.0 - row[labels.index(NO_FLAG)]
-            if chance < min_probability or (number and len(text.split()) < MIN_SENTENCE_WORDS):
+            if chance < min_probability or _too_short(number, text):
                 continue
             sure = chance >= FRAMED_MIN_PROBABILITY  # sure enough to overrule how the sentence is framed
             padded = f" {normalise_for_matching(text)} "
@@ -320,7 +326,7 @@ class Triage:
         for number, (text, framing, row, faq_similarity) in enumerate(
             zip(texts, framings, similarities, best_faq.tolist(), strict=True)
         ):
-            if number and len(text.split()) < MIN_SENTENCE_WORDS:  # "breathing totally fine" alone
+            if _too_short(number, text):
                 continue
             floor = max(settings.red_flag_min_similarity, faq_similarity + settings.red_flag_margin)
             padded = f" {normalise_for_matching(text)} "
