@@ -139,6 +139,9 @@ def test_invisible_characters_are_dropped_not_spaced() -> None:
         ("tengo el brazo dormido desde la sesión", True),
         ("我呼吸困难", True),
         ("mon visage est engourdi", True),
+        ("Obrigado pela sessão de hoje", True),  # thanks, not a faint: only a sure English reading counts
+        ("heute gestern alles gut, danke", True),
+        ("thanks for today, see you tomorrow", False),
         ("cant breathe since my session", False),
         ("iz the neddle clene", False),
         ("does it hurt??", False),

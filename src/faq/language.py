@@ -26,7 +26,12 @@ FOREIGN_WORDS = frozenset(
     le les des du et est je mon mes une avec pour dans depuis apres tres mal jai suis peux
     ich nicht und der die das ist mein meine mit seit nach kann habe schmerzen
     il della sono ho dopo molto
-    """.split()
+    hoy ayer ahora siento gracias tambien todavia
+    pela pelo hoje ontem agora sinto obrigado obrigada sessao voce estava
+    aujourdhui hier maintenant merci seance
+    heute gestern jetzt danke
+    oggi ieri adesso grazie sento seduta
+        """.split()
 )
 MIN_FOREIGN_WORDS = 2
 MIN_FOREIGN_SHARE = 0.3
