@@ -41,7 +41,7 @@ eval: setup ## Validate, rebuild and score the shipped knowledge on the public e
 bench: setup ## Every benchmark (quality, speed, scale, browser); writes docs/benchmarks.md
 	$(BIN)/python -m benchmarks.run
 
-bench-browser: setup ## Enter -> answer time in a real browser, written to docs/benchmarks-browser.md
+bench-browser: setup ## In a real browser: the 30-turn curve, 5 patients at once, memory over 100 sessions; writes docs/benchmarks-browser.md
 	$(BIN)/python benchmarks/bench_browser.py
 
 screenshots: setup ## Regenerate docs/screenshots from the shipped knowledge

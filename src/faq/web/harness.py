@@ -7,6 +7,7 @@ page the same way. Playwright is a dev dependency and is imported only by `launc
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import socket
@@ -67,9 +68,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(STOP_SECONDS)
 
 
+@dataclasses.dataclass(frozen=True)
+class Server:
+    """A running `streamlit run`: where to reach it, and its process (for its memory)."""
+
+    url: str
+    pid: int
+
+    def rss_mb(self) -> float:
+        """The server process's resident memory in MB (Linux /proc)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmRSS line for process {self.pid}")
+
+
 @contextlib.contextmanager
-def running_app(app: Path, env: Mapping[str, str], log_file: Path) -> Iterator[str]:
-    """Start `streamlit run app` headless on 127.0.0.1; yield its URL; stop it on exit.
+def running_server(app: Path, env: Mapping[str, str], log_file: Path) -> Iterator[Server]:
+    """Start `streamlit run app` headless on 127.0.0.1; yield it; stop it on exit.
 
     Everything the server prints goes to `log_file`, so a test can check that no question leaks there.
     """
@@ -98,9 +114,16 @@ def running_app(app: Path, env: Mapping[str, str], log_file: Path) -> Iterator[s
         )
         try:
             _wait_healthy(url, process, STARTUP_SECONDS)
-            yield url
+            yield Server(url, process.pid)
         finally:
             _stop(process)
+
+
+@contextlib.contextmanager
+def running_app(app: Path, env: Mapping[str, str], log_file: Path) -> Iterator[str]:
+    """`running_server`, yielding only its URL."""
+    with running_server(app, env, log_file) as server:
+        yield server.url
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
