@@ -183,3 +183,21 @@ def test_blind_sets_do_not_regress(name: str, shipped_retriever: Retriever) -> N
         assert metrics[figure] >= floor, (figure, metrics[figure])
     assert metrics["urgent_recall"] == 1.0
     assert metrics["false_alarms"] <= 3
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # Nearest to "my ivf clinic suggested acupuncture does it actually improve the odds" (0.53), which
+        # declined it before the classifier's veto; the classifier finds it answerable.
+        ("what are the chances it will actually help me", "answered"),
+        # A near-paraphrase of an example ("does cupping actually work") stays declined even though the
+        # classifier leans answerable.
+        ("does cupping actually do anything or is it just marks", "no_answer"),
+    ],
+)
+def test_a_loosely_similar_example_does_not_overrule_the_classifier(
+    question: str, status: str, shipped_retriever: Retriever
+) -> None:
+    result = shipped_retriever.answer(question)
+    assert result.status == status, (result.status, result.out_of_scope)

@@ -27,6 +27,16 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 
+ANSWERABLE_VETO = 0.5
+CLOSE_EXAMPLE = 0.7
+"""A question nearer to an out-of-scope example than to every FAQ phrasing is still answered when that
+example is only loosely similar (cosine below CLOSE_EXAMPLE) and the classifier finds the question more
+likely answerable than not (above ANSWERABLE_VETO): "my ivf clinic suggested acupuncture does it
+actually improve the odds" (0.53) must not decline "what are the chances it will actually help me",
+while a near-paraphrase of an example ("does cupping actually do anything") is declined whatever the
+classifier says."""
+
+
 @dataclass(frozen=True)
 class ScopeHit:
     """The out-of-scope topic a question belongs to, and its similarity to the closest example."""
@@ -67,12 +77,13 @@ class Scope:
         similarities = self.example_vectors @ vector
         nearest = int(np.argmax(similarities))
         similarity = float(similarities[nearest])
-        if similarity >= best_faq_similarity + settings.out_of_scope_margin:
+        labels = self.classifier.labels if self.classifier is not None else []
+        answerable = None if chances is None or not labels else float(chances[labels.index(NO_FLAG)])
+        if similarity >= best_faq_similarity + settings.out_of_scope_margin and (
+            answerable is None or answerable <= ANSWERABLE_VETO or similarity >= CLOSE_EXAMPLE
+        ):
             return ScopeHit(self._by_id[self.example_topic_ids[nearest]], similarity)
-        if self.classifier is None or chances is None:
-            return None
-        labels = self.classifier.labels
-        if 1.0 - float(chances[labels.index(NO_FLAG)]) < settings.out_of_scope_min_probability:
+        if answerable is None or 1.0 - answerable < settings.out_of_scope_min_probability:
             return None
         topic = max((p, label) for p, label in zip(chances.tolist(), labels, strict=True) if label != NO_FLAG)[1]
         return ScopeHit(self._by_id[topic], similarity)
