@@ -70,7 +70,8 @@ class Scope:
         settings: Settings,
     ) -> ScopeHit | None:
         """The topic the question belongs to: its nearest example's, when that is nearer than every FAQ
-        phrasing, or else the classifier's likeliest, when `chances` (the question's row of `chances()`)
+        phrasing (unless only loosely similar to a question the classifier finds answerable, see
+        CLOSE_EXAMPLE), or else the classifier's likeliest, when `chances` (the question's row of `chances()`)
         give the topics together at least `out_of_scope_min_probability`."""
         if not self.example_topic_ids:
             return None
@@ -83,7 +84,7 @@ class Scope:
             answerable is None or answerable <= ANSWERABLE_VETO or similarity >= CLOSE_EXAMPLE
         ):
             return ScopeHit(self._by_id[self.example_topic_ids[nearest]], similarity)
-        if answerable is None or 1.0 - answerable < settings.out_of_scope_min_probability:
+        if chances is None or answerable is None or 1.0 - answerable < settings.out_of_scope_min_probability:
             return None
         topic = max((p, label) for p, label in zip(chances.tolist(), labels, strict=True) if label != NO_FLAG)[1]
         return ScopeHit(self._by_id[topic], similarity)
