@@ -66,6 +66,8 @@ HYPOTHETICAL = re.compile(
     r"(?:could|can|might|would) i be|am i allergic|will i (?:cope|manage|be ok|be okay|be alright|faint|pass out)|"
     r"why (?:do|does|would|might) (?:my|i|it|you|the)|"
     r"(?:will|would|could|can|does|did) (?:that|this|it) (?:happen|be a problem|matter|be an issue)|"
+    r"puede(?:n)? (?:causar|provocar)|peu(?:t|vent) (?:causer|provoquer)|verursach\w*|pode(?:m)? causar|"
+    r"puo causare|moze (?:spowodowac|powodowac)|تسبب|يسبب|علامات|से डर|"
     r"^(?:\w+ )?(?:can|could|will|would|does|do|might|may) (?:\w+ ){0,5}"
     r"(?:cause|affect|make|lead to|trigger|damage|puncture))\b"
 )
@@ -76,7 +78,9 @@ PAST = re.compile(
     r"back in (?:january|february|march|april|may|june|july|august|september|october|november|december|the spring|"
     r"the summer|the autumn|the fall|the winter)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
-    r"once before|years back|history of|had a stroke|had a collapsed|"
+    r"once before|years back|history of|had a stroke|had a collapsed|runs in (?:my|the|our) family|"
+    r"(?:in|back in) (?:january|february|march|april|june|july|august|september|october|november|december)|"
+    r"at (?:another|a different|a previous|my old|my last) (?:clinic|practice|physio|place|therapist)|"
     r"hace (?:muchos |unos )?anos|hace mucho|ha (?:muitos )?anos|il y a (?:des annees|longtemps)|vor jahren|anni fa|"
     r"много лет назад|давно|at uni|in college|in high school|back in (?:school|college|uni)|"
     r"(?:giving|gave|donating|donated) blood|"
@@ -97,14 +101,15 @@ RESOLVED = re.compile(
     r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
     r"didnt last|only lasted|(?:passed|went|gone) (?:straight|right) away|"
     r"(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
-    r"(?:took|pulled|came) (?:it |them )?out (?:whole|fine|in one piece)|"
+    r"(?:took|pulled|came|got) (?:it |them )?(?:all )?out (?:whole|fine|ok|okay|in one piece)|"
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
 )
 _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may|would|will) (?:i|you|we) still\b|"
     r"\bstill (?:ok|okay|safe|allowed|on for|good for|able to (?:come|book|have))\b|"
     r"\b(?:fine|ok|okay|good|great|normal|better|nothing|none|no problems?|no issues?|no trouble) (?:ever )?since\b|"
-    r"\b(?:never|not|hasnt) happened (?:again )?since\b"
+    r"\b(?:never|not|hasnt) happened (?:again )?since\b|\b(?:never|not once|none|not) since\b|"
+    r"\b(?:do|does|will) (?:i|you|we) still (?:need|have) to\b"
 )
 """'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
 me"), and 'since' after being fine ("ive been fine since", "nothing since"): not a lasting symptom."""
@@ -130,6 +135,15 @@ _SYMPTOM_NEGATION = re.compile(
     r"one|idea|matter|point|reason|better|sure|normal|waking|wake)\b"
 )
 """Negations that describe a symptom ("its not going away", "lying down isnt helping"), not deny one."""
+_NARRATIVE_NEGATION = re.compile(
+    r"\b(?:no|not|dont|didnt|doesnt|havent|hasnt|wasnt|wont|never) (?:really )?(?:want|wanna|wanted|mean|meant|think|"
+    r"thought|care|bother|mind|wish|expect|expected|realise|realize|realised|realized|notice|noticed|tell|told|say|"
+    r"said|ask|asked|call|called|wait|waited|eat|eaten|ate|drink|drank|plan|planned|make a fuss|fuss|panic|"
+    r"overreact|exaggerate|worry|stress|like|believe|trust|remember|recall)\b"
+)
+"""Negations of what the writer thought, said or did ("didnt want to make a fuss", "didnt eat beforehand"):
+they tell the story around a symptom and deny none, so they neither mark a message as a denial nor
+silence an urgent trigger after them."""
 _EFFECTS = (
     r"(?:red|redness|pink|puffy|bruise|bruised|bruising|sore|soreness|achy|ache|aching|tender|stiff|tired|itch|itchy|itches|"
     r"itching|swollen|swelling|bump|lump|mark|marks|dot|dots|spot|spots|bleed|bled|bleeding|blood|dizzy|lightheaded|"
@@ -192,15 +206,29 @@ def frame(text: str) -> Frame:
         past=bool(PAST.search(text)),
         resolved=bool(RESOLVED.search(text)),
         present=bool(PRESENT.search(_ELIGIBILITY.sub(" ", text))),
-        denies=bool(_DENIAL.search(_SYMPTOM_NEGATION.sub(" ", text))),
+        denies=bool(_DENIAL.search(_not_denials(text))),
         mild=bool(MILD.search(text)),
         ongoing=bool(ONGOING.search(text)),
     )
 
 
+_SPANISH_SYMPTOM_NEGATION = re.compile(
+    r"\bno (?:me )?(?:para|paro|se detiene|se va|se quita|mejora|puedo|puede|siento|aguanto|respiro)\b"
+)
+"""Spanish "no" before a verb that describes a symptom ("no para aunque aprieto", "no puedo respirar"):
+the English denial word is Spanish for "not", so these deny nothing."""
+
+
+def _not_denials(text: str) -> str:
+    """`text` with the negations that deny no symptom (describing one, or telling the story) blanked out."""
+    for pattern in (_SYMPTOM_NEGATION, _NARRATIVE_NEGATION, _SPANISH_SYMPTOM_NEGATION):
+        text = pattern.sub(" ", text)
+    return text
+
+
 def negated_before(text: str, start: int, window: int = NEGATION_WINDOW) -> bool:
     """Whether a negation word stands within `window` words before character `start`."""
-    before = _SYMPTOM_NEGATION.sub(" ", text[:start]).split()[-window:]
+    before = _not_denials(text[:start]).split()[-window:]
     return any(word in NEGATIONS for word in before)
 
 
