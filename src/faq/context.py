@@ -108,7 +108,7 @@ _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may|would|will) (?:i|you|we) still\b|"
     r"\bstill (?:ok|okay|safe|allowed|on for|good for|able to (?:come|book|have))\b|"
     r"\b(?:fine|ok|okay|good|great|normal|better|nothing|none|no problems?|no issues?|no trouble) (?:ever )?since\b|"
-    r"\b(?:never|not|hasnt) happened (?:again )?since\b|\b(?:never|not once|none|not) since\b|"
+    r"\b(?:never|not|hasnt) happened (?:again )?since\b|\b(?:never|not once|none) since\b|"
     r"\b(?:do|does|will) (?:i|you|we) still (?:need|have) to\b"
 )
 """'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
