@@ -315,13 +315,15 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-02i.yaml": (1.0, 2),  # run once: 0.970 / 15
     "triage-blind-2026-12-02j.yaml": (1.0, 1),  # run once: 0.970 / 4
     "triage-blind-2026-12-02k.yaml": (1.0, 1),  # run once: 0.974 / 4
-    "triage-blind-2026-12-03l.yaml": (0.99, 4),  # run once: 0.975 / 10; developed on: 0.996 / 4
-    "triage-blind-2026-12-03m.yaml": (0.945, 11),  # run once: 0.949 / 11; not developed on yet
+    "triage-blind-2026-12-03l.yaml": (0.99, 3),  # run once: 0.975 / 10; developed on: 0.996 / 3
+    "triage-blind-2026-12-03m.yaml": (0.96, 9),  # run once: 0.949 / 11; developed on: 0.964 / 9
+    "triage-blind-2026-12-03n.yaml": (0.99, 3),  # run once: 0.956 / 3; developed on: 0.996 / 3
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
-0.970 / 15, 0.970 / 4, 0.974 / 4, README) and developed on since. Once developed on, a public set must
-give urgent recall 1.0 with at most 2 false alarms (issue #12); the floors hold what each gives now."""
+0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3; README) and developed on since.
+Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12);
+the floors hold what each gives now."""
 
 
 @pytest.mark.parametrize("name", HELD_OUT_FLOORS)
@@ -373,6 +375,19 @@ def test_the_classifier_reads_what_no_trigger_says(shipped_retriever: Retriever)
         assert hit is not None and (hit.flag.id, hit.reason) == (flag, "classifier"), message
     for message in ["what are the signs of infection", "does it hurt??", "thanks that helped"]:
         assert retriever.answer(message).red_flag is None, message
+
+
+def test_a_crisis_told_in_other_words_gets_the_crisis_card(shipped_retriever: Retriever) -> None:
+    """A crisis read by meaning is not silenced by a negation of something else ("not answering his
+    phone"), and when crisis is the classifier's likeliest flag its card beats a body flag's, though
+    the body flag is graver ("hitting my own thighs" is self-harm, not cauda equina). Before this rule
+    these got the repeated-fainting and cauda-equina cards."""
+    for message in [
+        "my brother texted me goodbye and now hes not answering his phone, hes been so low lately",
+        "i keep hitting my own thighs until theyre bruised because im so angry at myself, its getting worse",
+    ]:
+        hit = shipped_retriever.answer(message).red_flag
+        assert hit is not None and (hit.flag.id, hit.reason) == ("crisis", "classifier"), message
 
 
 def test_a_training_group_for_an_unknown_flag_names_the_line(tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ RESOLVED = re.compile(
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
     r"(?:in a )?(?:good|better) place now|back to normal|fine now|(?:bleeding|it) (?:has )?stopped|"
     r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
-    r"didnt last|only lasted|(?:passed|went|gone) (?:straight|right) away|"
+    r"didnt last|only lasted|old scars|(?:healed|faded) scars|(?:passed|went|gone) (?:straight|right) away|"
     r"(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
     r"(?:took|pulled|came|got) (?:it |them )?(?:all )?out (?:whole|fine|ok|okay|in one piece)|"
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"

@@ -251,7 +251,11 @@ class Triage:
 
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
         """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
-        not a denial, and not a mild after-effect raising an urgent flag."""
+        not a denial, and not a mild after-effect raising an urgent flag. A crisis is read as its
+        triggers are: only a settled past silences it, not a denial of some symptom ("didnt do
+        anything", "hes not answering his phone")."""
+        if flag.level == "crisis":
+            return not framing.over_and_done and not framing.only_asked_about
         if framing.asks_only(flag.counts_when_over) or framing.denies:
             return False
         return not (framing.mild and flag.level == "urgent")
@@ -304,7 +308,10 @@ class Triage:
                 and not self._explained(padded, label)
             ]
             if candidates:
-                _, _, label = max(candidates)
+                # The most serious flag, unless crisis holds the most: a crisis told in body words
+                # ("punched my legs black and blue") needs the crisis card, not the body's.
+                likeliest = max(candidates, key=lambda c: c[1])
+                _, _, label = likeliest if likeliest[0] == SEVERITY["crisis"] else max(candidates)
                 best[label] = max(chance, best.get(label, 0.0))
         return [RedFlagHit(self._by_id[flag_id], "classifier", chance) for flag_id, chance in best.items()]
 

@@ -2,7 +2,8 @@
 
 One run of this script per interaction (Streamlit reruns it top to bottom). The conversation lives
 in `st.session_state` as a list of `Turn`s; a new question becomes a new turn, and every turn is
-drawn again by `draw_turn`, so a reply looks the same when first shown and after any later click.
+drawn again by `draw_turn` (the newest first, into its place at the end), so a reply looks the same
+when first shown and after any later click.
 """
 
 from __future__ import annotations
@@ -171,7 +172,12 @@ def main() -> None:
         draw_browse(retriever.knowledge)
     else:
         _welcome(retriever.knowledge)
-        for past in st.session_state["turns"]:
-            draw_turn(past, retriever.knowledge, _open_entry)
+        turns: list[Turn] = st.session_state["turns"]
+        slots = [st.container() for _ in turns]
+        # Newest first into slots laid out in order: the server sends each element as it is drawn, so
+        # the reply the patient waits for leaves before the earlier turns are redrawn.
+        for slot, past in reversed(list(zip(slots, turns, strict=True))):
+            with slot:
+                draw_turn(past, retriever.knowledge, _open_entry)
     if serving.notice is not None:  # a broken question log does not change the answers: staff only
         _update_notice()
