@@ -143,6 +143,19 @@ def test_user_text_is_plain_text_and_long_text_is_cut_with_a_note(app: AppTest) 
     assert TRUNCATED_NOTE in [c.value for c in app.caption]
 
 
+def test_turns_stay_in_the_order_asked(app: AppTest) -> None:
+    """The newest turn is drawn first (so it reaches the browser first), into its slot at the end."""
+    for question in ["will the needles be painful", "how much is it", "what is dry needling"]:
+        ask(app, question)
+    users = [m for m in app.chat_message if m.name == "user"]
+    assert [m.text[0].value for m in users] == ["will the needles be painful", "how much is it", "what is dry needling"]
+    assert [m.name for m in app.chat_message] == ["assistant", *["user", "assistant"] * 3]
+    replies = [m for m in app.chat_message if m.name == "assistant"][1:]  # after the welcome
+    laid_out = [r.subheader[0].value for r in replies]
+    assert laid_out == [block(app, f"answer-{n}").subheader[0].value for n in (1, 2, 3)]
+    assert laid_out[0] == "Does dry needling hurt?" and len(set(laid_out)) == 3
+
+
 def test_empty_input_is_ignored(app: AppTest) -> None:
     ask(app, "   \n\t ")
     assert app.session_state["turns"] == []
