@@ -14,12 +14,14 @@ A red flag fires in one of three ways:
   no classifier score or similarity overrules one.
 - the classifier trained on the flags' messages (`faq.classifier`) gives the message, or one of its
   sentences, at least `red_flag_min_probability` of needing a card; the card is the most serious
-  flag holding a fair share of that chance. It skips a sentence that only asks about a risk or
-  denies a symptom, and an urgent flag for a mild after-effect, unless it is very sure
-  (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes itself. A sentence holding one of a flag's
-  not-triggers ("out of breath after running up the stairs") never raises that flag by meaning, nor
-  does an English message holding none of a flag's `meaning_needs_one_of` words (spinal infection
-  needs a fever word), and on a message in another language it counts only when very sure.
+  flag holding a fair share of that chance, or crisis when it holds the most (self-harm told in body
+  words is not cauda equina). It skips a sentence that only asks about a risk or denies a symptom
+  (for crisis, only one that asks or tells a settled past), and an urgent flag for a mild
+  after-effect, unless it is very sure (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes
+  itself. A sentence holding one of a flag's not-triggers ("out of breath after running up the
+  stairs") never raises that flag by meaning, nor does an English message holding none of a flag's
+  `meaning_needs_one_of` words (spinal infection needs a fever word), and on a message in another
+  language it counts only when very sure.
 - for a message that may be in another language (`faq.language`), the same kind of classifier over a multilingual
   model's vectors (`faq.multilingual`), trained on the same English messages: "nie mogę oddychać po
   zabiegu" lands beside "i cant breathe since my session".
@@ -251,11 +253,11 @@ class Triage:
 
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
         """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
-        not a denial, and not a mild after-effect raising an urgent flag. A crisis is read as its
-        triggers are: only a settled past silences it, not a denial of some symptom ("didnt do
+        not a denial, and not a mild after-effect raising an urgent flag. Only a question about a risk or
+        a past or settled event holds back a crisis, never a denial of something else ("didnt do
         anything", "hes not answering his phone")."""
         if flag.level == "crisis":
-            return not framing.over_and_done and not framing.only_asked_about
+            return not framing.only_asked_about
         if framing.asks_only(flag.counts_when_over) or framing.denies:
             return False
         return not (framing.mild and flag.level == "urgent")
