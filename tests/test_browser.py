@@ -4,8 +4,11 @@ Chromium at phone (390x844) and desktop (1280x800) size. Screenshots go to test-
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,6 +86,38 @@ def test_question_then_red_flag(page: Page, server: tuple[str, Path]) -> None:
     log = server[1].read_text(errors="replace")
     assert ANSWER_QUESTION not in log
     assert URGENT_QUESTION not in log
+
+
+EMBED_PAGE = """<!doctype html><html lang="en"><head><title>Test Spine Clinic</title></head><body>
+<h1>Our clinic</h1>
+<iframe src="{url}/?embed=true" title="Dry needling questions" style="width:390px; height:800px; border:0"></iframe>
+</body></html>"""
+"""The README's embed snippet, on a page of the clinic's own website."""
+
+
+def test_embedded_in_another_website(browser: Browser, server: tuple[str, Path], tmp_path: Path) -> None:
+    """The page in an iframe on another origin (README, "Embedding it in the clinic's website") loads,
+    answers, and shows a care card, with the app's default CORS and XSRF settings."""
+    (tmp_path / "index.html").write_text(EMBED_PAGE.format(url=server[0]), encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as website:
+        threading.Thread(target=website.serve_forever, daemon=True).start()
+        context = browser.new_context(viewport=DESKTOP)
+        try:
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{website.server_address[1]}/index.html")  # another port: another origin
+            frame = page.frame_locator("iframe[title='Dry needling questions']")
+            box = frame.get_by_test_id("stChatInputTextArea")
+            box.wait_for(timeout=120_000)
+            box.fill(URGENT_QUESTION)
+            box.press("Enter")
+            card = frame.locator(".st-key-care-emergency-1")
+            expect(card).to_contain_text("Call 911 now.", timeout=30_000)
+            expect(frame.locator(".st-key-disclaimer")).to_contain_text("General information only")
+            _shot(page, "embedded")
+        finally:
+            context.close()
+            website.shutdown()
 
 
 def test_staff_page_behind_password(page: Page, server: tuple[str, Path]) -> None:
