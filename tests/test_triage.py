@@ -317,11 +317,12 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-02k.yaml": (1.0, 1),  # run once: 0.974 / 4
     "triage-blind-2026-12-03l.yaml": (0.99, 3),  # run once: 0.975 / 10; developed on: 0.996 / 3
     "triage-blind-2026-12-03m.yaml": (0.96, 9),  # run once: 0.949 / 11; developed on: 0.964 / 9
-    "triage-blind-2026-12-03n.yaml": (0.99, 3),  # run once: 0.956 / 3; developed on: 0.996 / 3
+    "triage-blind-2026-12-03n.yaml": (1.0, 3),  # run once: 0.956 / 3; developed on: 1.0 / 3
+    "triage-blind-2026-12-03o.yaml": (1.0, 1),  # run once: 0.963 / 4; developed on: 1.0 / 0
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
-0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3; README) and developed on since.
+0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4; README) and developed on since.
 Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12);
 the floors hold what each gives now."""
 
@@ -388,6 +389,35 @@ def test_a_crisis_told_in_other_words_gets_the_crisis_card(shipped_retriever: Re
     ]:
         hit = shipped_retriever.answer(message).red_flag
         assert hit is not None and (hit.flag.id, hit.reason) == ("crisis", "classifier"), message
+
+
+def test_a_dated_procedure_does_not_make_the_symptoms_past(shipped_retriever: Retriever) -> None:
+    """A clause that only dates a procedure ("had an epidural steroid shot 2 weeks ago") leaves the
+    symptoms told in the other clauses happening now; a past told of the symptoms themselves still
+    silences them. Before, the whole message read as past and got no card."""
+    for message in [
+        "severe back pain + fever, i'm diabetic, had an epidural steroid shot 2 weeks ago",
+        "fever and my back is agony, i had an epidural for my labour 3 weeks ago",
+    ]:
+        hit = shipped_retriever.answer(message).red_flag
+        assert hit is not None and hit.flag.id == "spinal-infection", message
+    assert shipped_retriever.answer("had a fever with back pain 2 weeks ago, it went away").red_flag is None
+
+
+def test_a_what_if_is_not_overruled_by_a_sure_classifier(shipped_retriever: Retriever) -> None:
+    """The classifier is over 0.9 sure that bleeding that won't stop needs a card, but "what do i do if"
+    asks about one that has not happened; told as going on, it still fires."""
+    assert shipped_retriever.answer("what do i do if i start bleeding at home and it wont stop").red_flag is None
+    hit = shipped_retriever.answer("what do i do, the needle spot is bleeding and it wont stop").red_flag
+    assert hit is not None
+
+
+def test_a_sure_but_spread_reading_still_shows_a_card(shipped_retriever: Retriever) -> None:
+    """The multilingual classifier is 0.98 sure this Chinese message ("the needle hole keeps bleeding,
+    won't stop, the towel is soaked") needs a card, but spreads that chance over many flags so none holds
+    a fair share: the likeliest one's card shows rather than none."""
+    hit = shipped_retriever.answer("针眼一直在冒血\uff0c止不住\uff0c毛巾都湿透了").red_flag
+    assert hit is not None and hit.flag.level == "emergency"
 
 
 def test_a_training_group_for_an_unknown_flag_names_the_line(tmp_path: Path) -> None:

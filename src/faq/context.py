@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from faq.text import normalise_for_matching
+
 RELATIVES = (
     "dad|father|mum|mom|mother|mam|wife|husband|partner|son|daughter|boyfriend|girlfriend|brother|sister|"
     "friend|grandma|grandmother|grandpa|grandfather|nan|nana|gran|aunt|uncle|kid|child|baby|teenager|"
@@ -49,6 +51,7 @@ HYPOTHETICAL = re.compile(
     r"(?:can|could|does|do|will|would|might|may) (?:dry needling|needling|the needles?|it|this|that|acupuncture|you|"
     r"a needle|needles) (?:cause|causes|make|give|lead|trigger|bring|result|hit|puncture|damage|affect|go)|"
     r"(?:is|are) (?:it|there|they) (?:possible|likely|common|a risk|any risk|a chance|safe)|"
+    r"is it (?:dangerous|harmful) if|"
     r"(?:risks?|chances?|odds|likelihood) of|how (?:common|likely|rare) is|"
     r"how (?:do|would|will|can) (?:i|you) (?:know|tell|spot|recognise|recognize)|"
     r"what are the (?:signs|symptoms|risks)|signs of|symptoms of|warning signs|"
@@ -97,7 +100,8 @@ RESOLVED = re.compile(
     r"\b(?:went away|gone away|cleared up|settled down|settled|resolved|got better|was fine after|fine as soon as|"
     r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
-    r"(?:in a )?(?:good|better) place now|back to normal|fine now|(?:bleeding|it) (?:has )?stopped|"
+    r"(?:in a )?(?:good|better) place now|doing (?:well|good|great|fine|ok|okay|much better) now|"
+    r"back to normal|fine now|(?:bleeding|it) (?:has )?stopped|"
     r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
     r"didnt last|only lasted|old scars|(?:healed|faded) scars|(?:passed|went|gone) (?:straight|right) away|"
     r"(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
@@ -108,7 +112,7 @@ _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may|would|will) (?:i|you|we) still\b|"
     r"\bstill (?:ok|okay|safe|allowed|on for|good for|able to (?:come|book|have))\b|"
     r"\b(?:fine|ok|okay|good|great|normal|better|nothing|none|no problems?|no issues?|no trouble) (?:ever )?since\b|"
-    r"\b(?:never|not|hasnt) happened (?:again )?since\b|\b(?:never|not once|none) since\b|"
+    r"\b(?:never|not|hasnt) happened (?:again )?since\b|\b(?:never|not once|none|havent|hasnt|not) since\b|"
     r"\b(?:do|does|will) (?:i|you|we) still (?:need|have) to\b"
 )
 """'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
@@ -122,6 +126,12 @@ PRESENT = re.compile(
     r"(?:and|but) now (?!(?:im |i am |its |it is |i feel |feeling |all )?(?:fine|ok|okay|better|good|great|normal))"
     r"(?:i|ive|im|my|its|theres|there|it|the))\b"
 )
+CONDITIONAL = re.compile(
+    r"\b(?:what if|what happens if|what (?:do|should|would|can) i do if|what to do if|"
+    r"is it (?:dangerous|harmful) if)\b"
+)
+"""A plain "what if" ("what do i do if i start bleeding at home"): however sure the classifier is that the
+symptom needs a card, the message asks about one that has not happened."""
 ONGOING = re.compile(r"\b(?:is|am|are|im|its|keeps?|kept) (?:still |really |just )?(?!going to|gonna)\w+ing\b")
 """A symptom told as going on ("what if my face is drooping", "it keeps bleeding"): enough to let an
 emergency trigger fire in a message that otherwise reads as a question about a risk."""
@@ -177,6 +187,7 @@ class Frame:
     denies: bool
     mild: bool
     ongoing: bool
+    conditional: bool = False
 
     @property
     def only_asked_about(self) -> bool:
@@ -194,21 +205,47 @@ class Frame:
         """A past event said to be settled, with nothing happening now ("used to self harm, in a good place now")."""
         return self.past and self.resolved and not self.present
 
+    @property
+    def only_what_if(self) -> bool:
+        """A "what if" about a symptom, with nothing said to be happening or going on now."""
+        return self.conditional and not self.present and not self.ongoing
+
     def asks_only(self, counts_when_over: bool) -> bool:
         """`only_asked_or_long_ago` for an event that counts when over, else `only_asked_about`."""
         return self.only_asked_or_long_ago if counts_when_over else self.only_asked_about
 
 
-def frame(text: str) -> Frame:
-    """Read the cues of `text` (normalised for matching)."""
+_PROCEDURE = re.compile(
+    r"\b(?:i )?(?:had|got|have had|ive had|did|went for) (?:an?|my|the|some|a few|\d+) (?:\w+ ){0,3}"
+    r"(?:epidural|injection|shot|jab|surgery|operation|op|procedure|scan|mri|x ray|xray|session|appointment|appt|"
+    r"treatment|needling|vaccine|vaccination|infusion|filling|tattoo|massage|physio|biopsy|lumbar puncture)s?\b|"
+    r"\b(?:my|the) (?:last |first )?(?:epidural|injection|shot|surgery|operation|procedure|session|appointment|appt|"
+    r"treatment|needling) (?:was|were)\b"
+)
+_CLAUSE_END = re.compile(r"[,.;:!?\n]+")
+
+
+def _aside(clause: str) -> bool:
+    """Whether `clause` (normalised) only dates a procedure ("had an epidural steroid shot 2 weeks ago"):
+    its past is the procedure's, not the symptoms' told in the message's other clauses."""
+    rest = PAST.sub(" ", _PROCEDURE.sub(" ", clause, count=1), count=1)
+    return rest != clause and sum(not w.isdigit() for w in rest.split()) < 4 and bool(_PROCEDURE.search(clause))
+
+
+def frame(text: str, raw: str | None = None) -> Frame:
+    """Read the cues of `text` (normalised for matching). With the message as typed (`raw`), a clause that
+    only dates a procedure does not make the message's symptoms past ("severe back pain + fever, had an
+    epidural 2 weeks ago")."""
+    clauses = [normalise_for_matching(c) for c in _CLAUSE_END.split(raw)] if raw is not None else [text]
     return Frame(
         hypothetical=bool(HYPOTHETICAL.search(text)),
-        past=bool(PAST.search(text)),
+        past=any(PAST.search(c) and not (len(clauses) > 1 and _aside(c)) for c in clauses),
         resolved=bool(RESOLVED.search(text)),
         present=bool(PRESENT.search(_ELIGIBILITY.sub(" ", text))),
         denies=bool(_DENIAL.search(_not_denials(text))),
         mild=bool(MILD.search(text)),
         ongoing=bool(ONGOING.search(text)),
+        conditional=bool(CONDITIONAL.search(text)),
     )
 
 

@@ -196,14 +196,14 @@ class Triage:
         `best_faq` the best similarity of each to any FAQ phrasing.
         """
         text = normalise_for_matching(question)
-        framing = frame(text)
+        framing = frame(text, question)
         english = not other_language(question)
         hits = self._trigger_hits(text, framing, english)
         # A message that only asks about a risk or tells a settled event is read whole: its sentences
         # alone ("i had a sharp pinch when the needle went in" | "but it was gone after a second") are not.
         rows = 1 if framing.only_asked_about else len(vectors)
         texts = [question, *sentences(question)][:rows]
-        framings = [frame(normalise_for_matching(t)) for t in texts]
+        framings = [frame(normalise_for_matching(t), t) for t in texts]
         # The English model reads another language as noise: only a sure reading counts (the multilingual
         # classifier reads it).
         foreign = not english or _LATIN_LETTERS.search(question) is None
@@ -298,17 +298,23 @@ class Triage:
             chance = 1.0 - row[labels.index(NO_FLAG)]
             if chance < min_probability or _too_short(number, text):
                 continue
-            sure = chance >= FRAMED_MIN_PROBABILITY  # sure enough to overrule how the sentence is framed
+            # Sure enough to overrule how the sentence is framed, though never a plain "what if".
+            sure = chance >= FRAMED_MIN_PROBABILITY and not framing.only_what_if
             padded = f" {normalise_for_matching(text)} "
-            candidates = [
+            eligible = [
                 (SEVERITY[self._by_id[label].level], p, label)
                 for label, p in zip(labels, row, strict=True)
                 if label in self._by_id
                 and label not in unworded
-                and p >= FAIR_SHARE * chance
                 and (sure or self._allowed(framing, self._by_id[label]))
                 and not self._explained(padded, label)
             ]
+            candidates = [c for c in eligible if c[1] >= FAIR_SHARE * chance]
+            likeliest_flag = max((p, label) for label, p in zip(labels, row, strict=True) if label != NO_FLAG)[1]
+            if sure and not candidates:
+                # Sure that a card is needed, unsure which (its chance spread over many flags, as on a
+                # message in another language): the likeliest flag's card, when it may be raised.
+                candidates = [c for c in eligible if c[2] == likeliest_flag]
             if candidates:
                 # The most serious flag, unless crisis holds the most: a crisis told in body words
                 # ("punched my legs black and blue") needs the crisis card, not the body's.
