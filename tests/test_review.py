@@ -17,7 +17,7 @@ import pytest
 from click.testing import Result
 
 from faq.knowledge import load_knowledge
-from faq.signoff import dump, round_trip
+from faq.roundtrip import dump, round_trip
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "knowledge"

@@ -10,9 +10,9 @@ import datetime as dt
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,26 +23,8 @@ if TYPE_CHECKING:
     from faq.questionlog import QuestionLog
     from faq.retrieval import Retriever
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _folder_option(name: str, env: str) -> Callable[[F], F]:
-    return click.option(
-        f"--{name}",
-        f"{name}_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help=f"{name.capitalize()} folder. Default: ${env} or ./{name}.",
-    )
-
-
-index_option = _folder_option("index", config.INDEX_ENV)
-knowledge_option = _folder_option("knowledge", config.KNOWLEDGE_ENV)
-
-
-def folder_options(func: F) -> F:
-    """--knowledge and --index, shared by every command that reads them."""
-    return knowledge_option(index_option(func))
+from faq.cli_edit import alternate, entry, show_history, undo
+from faq.cli_options import folder_options, index_option, knowledge_option
 
 
 class UnexpectedError(click.ClickException):
@@ -454,3 +436,7 @@ def _missed_thresholds(figures: dict[str, Any], limits: dict[str, float | None])
         if too_low or too_high:
             missed.append(f"{name} {value:.3f} {'<' if too_low else '>'} {limit}")
     return missed
+
+
+for _command in (alternate, entry, show_history, undo):
+    cli.add_command(_command)

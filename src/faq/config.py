@@ -8,6 +8,8 @@ from pathlib import Path
 KNOWLEDGE_ENV = "FAQ_KNOWLEDGE"
 INDEX_ENV = "FAQ_INDEX"
 MODEL_ENV = "FAQ_MODEL"
+DATA_ENV = "FAQ_DATA"
+STAFF_NAME_ENV = "FAQ_STAFF_NAME"
 
 
 def knowledge_dir(option: Path | None = None) -> Path:
@@ -18,6 +20,12 @@ def knowledge_dir(option: Path | None = None) -> Path:
 def index_dir(option: Path | None = None) -> Path:
     """The index folder: the option, else $FAQ_INDEX, else ./index."""
     return option or Path(os.environ.get(INDEX_ENV) or "index")
+
+
+def data_dir(option: Path | None = None) -> Path:
+    """The data folder (snapshots of edited knowledge files, when knowledge/ is not in git): the option,
+    else $FAQ_DATA, else ./data."""
+    return option or Path(os.environ.get(DATA_ENV) or "data")
 
 
 def model_name(configured: str) -> str:

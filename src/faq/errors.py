@@ -74,3 +74,49 @@ class EmptyQuestionError(FaqError):
 class ReviewError(FaqError):
     """`faq review` cannot record a sign-off: an unknown id, no reviewer, or a file it cannot edit without
     changing more than the sign-off lines. Nothing is written; the message says what to do instead."""
+
+
+class EditError(FaqError):
+    """A staff edit cannot be made as asked (an unknown id, a phrasing the entry does not have, a file
+    it cannot edit without disturbing its layout). Nothing is written; the message says what to do."""
+
+
+class InvalidEditError(EditError):
+    """The edit would add problems to the knowledge files; each is listed as file:line: problem — fix,
+    exactly as `faq validate` prints it. Nothing is written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        lines = "\n".join(str(p) for p in problems)
+        plural = "s" if count != 1 else ""
+        super().__init__(f"the edit would add {count} problem{plural}, so nothing was written:\n{lines}")
+
+
+class CollisionError(EditError):
+    """A new phrasing is nearer another entry (or an out-of-scope example) than its own entry, so patients
+    asking it would get the other answer. Nothing is written unless the edit is forced."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems)
+        super().__init__(
+            f"this phrasing is closer to {_closest(problems)} than to its own entry, so nothing was written:\n{lines}\n"
+            "Reword it, or pass --force to save it anyway"
+        )
+
+
+def _closest(problems: list[Problem]) -> str:
+    """The other entries named by collision problems, e.g. "`does-it-hurt`"."""
+    names = [p.message.split(" is closer to ", 1)[-1].split(" ", 1)[0] for p in problems]
+    return " and ".join(dict.fromkeys(names))
+
+
+class EditConflictError(EditError):
+    """The file changed on disk since the editor loaded it (another staff member saved, or it was edited
+    by hand). Nothing is written: reload it and make the change again, so no one's work is overwritten."""
+
+
+class HistoryError(FaqError):
+    """The change history cannot be read or written (git missing or failing, nothing to undo, a change
+    that was edited again since). The message names the file and what to do."""

@@ -597,3 +597,22 @@ def check_fresh(index: LoadedIndex, kb: KnowledgeBase, model: str) -> None:
         )
     if index.manifest.tuned_model != tuned_name(kb, model):
         raise IndexStaleError(f"`tune_epochs` in settings.yaml changed since the index was built — {FIX}")
+
+
+class CachedEncoder:
+    """An encoder whose vectors go through the index folder's embedding cache (`cache/<model>.npz`), so a
+    check that needs every phrasing's vector (an edit's collision check) encodes only the new ones."""
+
+    def __init__(self, encoder: TextEncoder, index_dir: Path) -> None:
+        self.name = encoder.name
+        self._encoder = encoder
+        self._index_dir = index_dir
+
+    @property
+    def dimension(self) -> int:
+        """Length of each vector."""
+        return self._encoder.dimension
+
+    def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 64) -> NDArray[np.float32]:
+        """Vectors for `texts`, from the cache where it has them."""
+        return _embed_cached(self._index_dir, self._encoder, texts, progress)[0]

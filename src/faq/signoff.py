@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import io
-import os
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from faq.errors import ReviewError
 from faq.knowledge import CLINIC_FILE, OUT_OF_SCOPE_FILE, RED_FLAGS_FILE, SETTINGS_FILE, TRIAGE_TRAINING_FILE
+from faq.roundtrip import dump, replace_file, round_trip
 from faq.yamlfile import read_yaml
 
 NOT_SIGNED = frozenset({CLINIC_FILE, SETTINGS_FILE, TRIAGE_TRAINING_FILE})
@@ -47,51 +44,6 @@ class Item:
     reviewed: bool
     kind: str
     """ "entry", "red flag" or "out-of-scope topic"."""
-
-
-class _MarginEmitter(Emitter):
-    """ruamel.yaml's emitter, except that the top-level list keeps its dashes at the left margin (`- id:`)
-    while nested lists stay indented (`  alternates:` / `    - ...`), as the knowledge files are written.
-    ruamel.yaml applies one dash offset to every list, the top level included."""
-
-    def _in_top_level_list(self) -> bool:
-        return len(self.indents.values) == 1 and self.indents.values[0] == (None, True)
-
-    def expect_block_sequence_item(self, first: bool = False) -> None:
-        if not self._in_top_level_list():
-            super().expect_block_sequence_item(first)
-            return
-        offset, self.sequence_dash_offset = self.sequence_dash_offset, 0
-        try:
-            super().expect_block_sequence_item(first)
-        finally:
-            self.sequence_dash_offset = offset
-
-    def increase_indent(self, flow: bool = False, sequence: Any = None, indentless: bool = False) -> None:
-        if not flow and self._in_top_level_list():  # an item of the top-level list: its fields 2 in, under `id`
-            self.indents.append(self.indent, sequence)
-            self.indent = 2
-            return
-        super().increase_indent(flow, sequence, indentless)
-
-
-def round_trip() -> YAML:
-    """A ruamel.yaml loader and dumper that writes a knowledge file back byte for byte when nothing changed."""
-    yaml = YAML(typ="rt")
-    yaml.Emitter = _MarginEmitter
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 1_000_000  # never re-wrap a long line
-    # One date object signs several items: written as `&id001` / `*id001` otherwise, which the loader refuses.
-    yaml.representer.ignore_aliases = lambda data: True
-    return yaml
-
-
-def dump(yaml: YAML, data: Any) -> str:
-    """`data` as YAML text."""
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
 
 
 def signable_items(folder: Path) -> dict[str, Item]:
@@ -157,7 +109,7 @@ def record_review(items: list[Item], reviewer: str, day: dt.date) -> None:
         by_file.setdefault(item.path, []).append(item)
     new_texts = {path: _signed_text(path, chosen, name, day) for path, chosen in by_file.items()}
     for path, text in new_texts.items():  # only once every file's change has been checked
-        _replace(path, text)
+        replace_file(path, text)
 
 
 def _signed_text(path: Path, items: list[Item], reviewer: str, day: dt.date) -> str:
@@ -234,19 +186,3 @@ def _layout_error(display: str, items: list[Item], reviewer: str, day: dt.date) 
         f"{display} cannot be edited without changing more than the sign-off lines — nothing was changed; "
         f"add these lines by hand under {where}: {lines}"
     )
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path` (keeping its permissions)."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

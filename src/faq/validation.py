@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from faq.embedding import Encoder
+from faq.embedding import Encoder, TextEncoder
 from faq.errors import Problem
 from faq.knowledge import KnowledgeBase, review_command
 from faq.schema import Entry, OutOfScopeTopic, RedFlag
@@ -87,6 +87,44 @@ def find_collisions(kb: KnowledgeBase, encoder: Encoder) -> list[Collision]:
             other_id, _, _, other_text = rows[nearest]
             collisions.append(
                 Collision(owner, field, position, text, other_id, other_text, float(others[nearest]), float(own))
+            )
+    return collisions
+
+
+_vectors: dict[tuple[str, str], np.ndarray] = {}
+"""Vectors of phrasings already encoded, by model and text: checking one edit on the staff page then
+encodes only the new phrasing, not the whole knowledge again."""
+
+
+def phrasing_collisions(
+    kb: KnowledgeBase, encoder: TextEncoder, owner_id: str, phrasings: list[str]
+) -> list[Collision]:
+    """The collisions of `owner_id`'s alternates among `phrasings` (new or changed ones), as `find_collisions`
+    reports them: each alternate nearer a phrasing of another entry, or an out-of-scope example, than every
+    other phrasing of its own entry."""
+    owner = kb.entry(owner_id)
+    rows = [(e.id, p) for e in kb.entries for p in e.phrasings()]
+    rows += [(t.id, x) for t in kb.out_of_scope for x in t.examples]
+    missing = list(dict.fromkeys(text for _, text in rows if (encoder.name, text) not in _vectors))
+    for text, vector in zip(missing, encoder.encode(missing), strict=True):
+        _vectors[(encoder.name, text)] = vector
+    vectors = np.stack([_vectors[(encoder.name, text)] for _, text in rows])
+    owners = np.array([owner_id for owner_id, _ in rows])
+    collisions = []
+    for position, text in enumerate(owner.alternates):
+        if text not in phrasings:
+            continue
+        row = next(i for i, (o, t) in enumerate(rows) if o == owner_id and t == text)
+        similarity = vectors @ vectors[row]
+        similarity[row] = -np.inf
+        own = similarity[owners == owner_id].max()
+        others = np.where(owners != owner_id, similarity, -np.inf)
+        nearest = int(others.argmax())
+        if others[nearest] > own:
+            other_id, other_text = rows[nearest]
+            field = "alternates"
+            collisions.append(
+                Collision(owner_id, field, position, text, other_id, other_text, float(others[nearest]), float(own))
             )
     return collisions
 
