@@ -11,7 +11,9 @@ benchmarks/browser_sessions.py). It measures, in this order:
 2. one patient's 30-turn conversation: ms per turn, the median, and turns 26-30 against turns 1-5 (they
    ask the same five questions, so the ratio compares like with like);
 3. one patient asking ten questions, then five patients asking ten each at the same time: p95 of each;
-4. the server's memory (RSS) while 100 short sessions (one question each) come and go.
+4. the server's memory (RSS) while 100 short sessions (one question each) come and go;
+5. accessibility: it runs tests/test_accessibility.py (axe-core at WCAG 2.2 AA on every view at 390 and
+   1280 px, keyboard-only use, the care card's announcement) and reports each test's outcome.
 
 The load average is read before and after, because the machine may be shared. Writes Markdown (and, with
 --json, the figures) and prints the Markdown.
@@ -24,9 +26,11 @@ import asyncio
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,8 +108,12 @@ class Figures:
     forwards_per_question: float = 0.0
     turns_s: list[float] = field(default_factory=list)
     single_s: list[float] = field(default_factory=list)
+    server_cpu_s: float = 0.0
+    """Server CPU time per question while one patient asked alone."""
     together_s: list[list[float]] = field(default_factory=list)
     memory: list[patients.MemoryPoint] = field(default_factory=list)
+    accessibility: dict[str, str] = field(default_factory=dict)
+    """Each test of tests/test_accessibility.py and its outcome (passed, failed, skipped)."""
     seconds: float = 0.0
 
     def summary(self) -> dict[str, float]:
@@ -124,6 +132,7 @@ class Figures:
             "rss_start_mb": rss[0],
             "rss_end_mb": rss[-1],
             "rss_per_session_kb": (rss[-1] - rss[0]) * 1024 / max(1, self.memory[-1].sessions),
+            "server_cpu_ms": self.server_cpu_s * 1000,
             "answer_ms": self.answer_s * 1000,
             "forward_ms": self.forward_s * 1000,
             "answer_over_forward": self.answer_s / self.forward_s,
@@ -179,7 +188,9 @@ async def in_browser(server: Server, plan: Plan, figures: Figures) -> None:
         browser = await patients.launch_chromium(playwright)
         await patients.conversation(browser, server.url, WARM_UP)
         figures.turns_s = await patients.conversation(browser, server.url, conversation)
+        cpu = server.cpu_seconds()
         figures.single_s = await patients.conversation(browser, server.url, batch)
+        figures.server_cpu_s = (server.cpu_seconds() - cpu) / len(batch)
         figures.together_s = await patients.side_by_side(browser, server.url, plan.patients, batch)
         figures.memory = await patients.short_sessions(
             browser, server.url, plan.short_sessions, plan.sessions_at_once, "does it hurt", server.rss_mb
@@ -187,7 +198,22 @@ async def in_browser(server: Server, plan: Plan, figures: Figures) -> None:
         await browser.close()
 
 
-def measure(knowledge: Path, index: Path | None, plan: Plan) -> Figures:
+def accessibility_outcomes(work: Path) -> dict[str, str]:
+    """Run tests/test_accessibility.py (the axe-core, keyboard and screen-reader checks CI runs) and read
+    each test's outcome from its JUnit report."""
+    report_file = work / "accessibility.xml"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report_file}"]
+    subprocess.run([*command, str(ROOT / "tests" / "test_accessibility.py")], cwd=ROOT, check=False)
+    outcomes = {}
+    for case in ET.parse(report_file).iter("testcase"):
+        failed = case.find("failure") is not None or case.find("error") is not None
+        outcomes[case.get("name", "?")] = (
+            "failed" if failed else "skipped" if case.find("skipped") is not None else "passed"
+        )
+    return outcomes
+
+
+def measure(knowledge: Path, index: Path | None, plan: Plan, with_accessibility: bool = True) -> Figures:
     """Run every measurement on `knowledge` (index copied from `index` when given)."""
     started = time.perf_counter()
     figures = Figures(plan, machine(), os.getloadavg())
@@ -199,6 +225,8 @@ def measure(knowledge: Path, index: Path | None, plan: Plan) -> Figures:
         env = {"FAQ_KNOWLEDGE": str(knowledge.resolve()), "FAQ_INDEX": str(built)}
         with running_server(ROOT / "app.py", env, Path(tmp) / "server.log") as server:
             asyncio.run(in_browser(server, plan, figures))
+        if with_accessibility:
+            figures.accessibility = accessibility_outcomes(Path(tmp))
     figures.load_after = os.getloadavg()
     figures.seconds = time.perf_counter() - started
     return figures
@@ -255,6 +283,12 @@ Per turn in ms: {turns}
 p95 with {plan.patients} at once is {s["together_over_single_p95"]:.2f}x the p95 alone (target ≤ 2x). The patients
 ask without pausing to read, each starting at a different question, so this is the server's worst case.
 
+Each question alone cost the server {s["server_cpu_ms"]:.0f} ms of CPU (all threads: the script rerun,
+drawing, the model). With {plan.patients} questions arriving together, the last one waits for the CPU
+time of the others whatever the locking: about {plan.patients} x {s["server_cpu_ms"]:.0f} ms \
+= {plan.patients * s["server_cpu_ms"]:.0f} ms on one core, or half that if the work spread over \
+{m["nproc"]} cores (Python runs one thread at a time, so it mostly does not).
+
 ### Server memory ({plan.short_sessions} short sessions, {plan.sessions_at_once} at a time, one question each)
 
 RSS {s["rss_start_mb"]:.0f} MB before, {s["rss_end_mb"]:.0f} MB after: {s["rss_per_session_kb"]:.0f} kB per session
@@ -267,6 +301,26 @@ Sessions: MB = {memory}
 one bare forward of the base model on the same question takes {s["forward_ms"]:.1f} ms: an answer costs
 {s["answer_over_forward"]:.1f} forwards' time and makes {figures.forwards_per_question:.1f} model calls
 (the base model on the question and its sentences in one batch, and the tuned ranking model).
+{_accessibility_section(figures.accessibility)}"""
+
+
+def _accessibility_section(outcomes: dict[str, str]) -> str:
+    if not outcomes:
+        return ""
+    rows = "\n".join(f"| `{name}` | {outcome} |" for name, outcome in outcomes.items())
+    passed = sum(outcome == "passed" for outcome in outcomes.values())
+    return f"""
+### Accessibility (tests/test_accessibility.py, run by this benchmark and by CI)
+
+axe-core (WCAG 2.2 AA: wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa) on the welcome screen, an answer, a care
+card, a no-answer reply, browse and the staff page (sign-in, inbox, eval tabs), each at 390 and 1280 px,
+must find 0 violations; keyboard-only use (Tab to an example, Enter to ask, every focus stop ringed and
+not hidden behind the question bar) at both widths; the care card announced as an alert.
+{passed} of {len(outcomes)} passed:
+
+| test | outcome |
+| --- | --- |
+{rows}
 """
 
 
@@ -277,8 +331,10 @@ def main(argv: list[str] | None = None) -> Figures:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-browser.md")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the benchmark works")
+    parser.add_argument("--no-accessibility", action="store_true", help="skip running tests/test_accessibility.py")
     args = parser.parse_args(argv)
-    figures = measure(args.knowledge, args.index, Plan.smoke() if args.smoke else Plan())
+    plan = Plan.smoke() if args.smoke else Plan()
+    figures = measure(args.knowledge, args.index, plan, with_accessibility=not args.no_accessibility)
     text = report(figures)
     print(text)
     args.out.write_text(text, encoding="utf-8")

@@ -18,6 +18,7 @@ from faq.embedding import Encoder
 from faq.index import build_index
 from faq.knowledge import load_knowledge
 from faq.questionlog import QuestionLog, database_url
+from faq.web import chat
 from faq.web.replies import TRUNCATED_NOTE
 from faq.web.serving import PATIENT_NOTICE
 
@@ -154,6 +155,21 @@ def test_turns_stay_in_the_order_asked(app: AppTest) -> None:
     laid_out = [r.subheader[0].value for r in replies]
     assert laid_out == [block(app, f"answer-{n}").subheader[0].value for n in (1, 2, 3)]
     assert laid_out[0] == "Does dry needling hurt?" and len(set(laid_out)) == 3
+
+
+def test_a_long_chat_draws_the_recent_turns_and_shows_earlier_ones_on_request(app: AppTest) -> None:
+    """Past RECENT_TURNS turns, a rerun draws only the recent ones (so its cost stops growing with the
+    conversation); a button brings back the earlier ones, still in the order asked."""
+    questions = [f"{q} {n}" for n, q in enumerate(["does it hurt", "how much is it", "what should i wear"] * 4)]
+    for question in questions:
+        ask(app, question)
+    asked = [m.text[0].value for m in app.chat_message if m.name == "user"]
+    assert asked == questions[-chat.RECENT_TURNS :]
+    (button,) = [b for b in app.button if b.key == "show-earlier"]
+    assert button.label == "Show 2 earlier questions"
+    button.click().run()
+    assert [m.text[0].value for m in app.chat_message if m.name == "user"] == questions
+    assert not [b for b in app.button if b.key == "show-earlier"]
 
 
 def test_empty_input_is_ignored(app: AppTest) -> None:

@@ -82,6 +82,11 @@ class Server:
                 return int(line.split()[1]) / 1024
         raise RuntimeError(f"no VmRSS line for process {self.pid}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far, user and system, all threads (Linux /proc)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 @contextlib.contextmanager
 def running_server(app: Path, env: Mapping[str, str], log_file: Path) -> Iterator[Server]:
