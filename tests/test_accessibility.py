@@ -130,6 +130,7 @@ def test_patient_views_pass_axe(page: Page) -> None:
 
 def test_staff_page_passes_axe(page: Page, server: str) -> None:
     page.goto(f"{server}/staff")
+    page.get_by_label("Your name").fill("Sam Lee")
     page.get_by_label("Staff password").fill(STAFF)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("tab", name="Knowledge health")).to_be_visible(timeout=60_000)

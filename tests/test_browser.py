@@ -123,10 +123,12 @@ def test_embedded_in_another_website(browser: Browser, server: tuple[str, Path],
 def test_staff_page_behind_password(page: Page, server: tuple[str, Path]) -> None:
     expect(page.locator("a[href*='staff']")).to_have_count(0)  # the patient page never links to it
     page.goto(f"{server[0]}/staff")
+    page.get_by_label("Your name").fill("Sam Lee")
     page.get_by_label("Staff password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("That password is not right.")).to_be_visible()
     expect(page.get_by_role("tab", name="Knowledge health")).to_have_count(0)
+    page.get_by_label("Your name").fill("Sam Lee")
     page.get_by_label("Staff password").fill(STAFF)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("tab", name="Knowledge health")).to_be_visible(timeout=60_000)

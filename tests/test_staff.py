@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -43,7 +44,8 @@ def start() -> AppTest:
     return app
 
 
-def sign_in(app: AppTest, password: str) -> AppTest:
+def sign_in(app: AppTest, password: str, name: str = "Sam Lee") -> AppTest:
+    app.text_input(key="staff-name").input(name)
     app.text_input(key="staff-password").input(password)
     app.button[0].click().run()  # the form's submit button
     assert not app.exception, [e.value for e in app.exception]
@@ -192,7 +194,14 @@ def test_signed_in_sees_health_inbox_eval_and_can_rebuild(
     faq("ask", "--log", input="where can i park my car\nis there parking near the clinic\ndoes it hurt\n")
     faq("eval", str(SAMPLE_EVAL))
     app = sign_in(start(), PASSWORD)
-    assert [t.label for t in app.tabs] == ["Knowledge health", "Inbox", "Trends", "Eval and index"]
+    assert [t.label for t in app.tabs] == [
+        "Knowledge health",
+        "Inbox",
+        "Edit entries",
+        "Recent changes",
+        "Trends",
+        "Eval and index",
+    ]
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Entries"] == "5"
     assert metrics["Collisions"] == "0"
@@ -232,10 +241,16 @@ COMMENT = "![y](//evil.example/c.png) wrong, see [here](//evil.example/x)"
 
 
 def markdown_sources(app: AppTest) -> list[str]:
-    """Every string on the page that Streamlit renders as Markdown (bodies, labels, alerts)."""
-    bodies = [*app.markdown, *app.caption, *app.error, *app.warning, *app.info, *app.success]
-    labels = [*app.expander, *app.tabs, *app.metric, *app.button]
-    return [str(e.value) for e in bodies] + [str(e.label) for e in labels]
+    """Every string on the page that Streamlit renders as Markdown (bodies, labels, alerts), but the
+    editor's: its preview draws a knowledge entry, staff-written Markdown, as the patient page does."""
+
+    def strings(node: Any) -> list[str]:
+        bodies = [*node.markdown, *node.caption, *node.error, *node.warning, *node.info, *node.success]
+        labels = [*node.expander, *node.tabs, *node.metric, *node.button]
+        return [str(e.value) for e in bodies] + [str(e.label) for e in labels]
+
+    editor = [s for tab in app.tabs if tab.label == "Edit entries" for s in strings(tab)]
+    return [s for s in strings(app) if s not in editor]
 
 
 def test_patient_text_is_never_rendered_as_markdown(
@@ -283,6 +298,7 @@ def test_in_a_real_browser(
             fetched: list[str] = []
             page.on("request", lambda request: fetched.append(request.url))
             page.goto(f"{url}/staff")
+            page.get_by_label("Your name").fill("Sam Lee")
             page.get_by_label("Staff password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
             page.get_by_role("tab", name="Inbox").click(timeout=60_000)

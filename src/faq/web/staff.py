@@ -1,4 +1,5 @@
-"""The staff page: knowledge health, the report as an inbox, charts, eval figures, rebuild.
+"""The staff page: knowledge health, the report as an inbox, the entry editor, recent changes, charts,
+eval figures, rebuild.
 
 Registered only when FAQ_STAFF_PASSWORD is set, reachable at /staff, linked from nowhere on the
 patient page, and shows nothing until the password is entered.
@@ -7,7 +8,6 @@ patient page, and shows nothing until the password is entered.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections import Counter
 from typing import Any
@@ -23,14 +23,15 @@ from faq.questionlog import LoggedQuestion, QuestionLog, database_url
 from faq.report import build_report
 from faq.retrieval import Retriever
 from faq.validation import collision_problems, find_collisions, overdue_reviews
-from faq.web import resources
+from faq.web import changes, editor, inbox_actions, resources, saving
 from faq.web.gate import device_key, staff_password
+from faq.web.new_entry import draw_new_entry
+from faq.web.saving import literal
 from faq.web.serving import AppUnavailableError, StaffNotice
 
 SIGNED_IN = "staff_signed_in"
 DEVICE_KEY = "staff_device"
 INBOX_LABEL_CHARS = 80
-_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 UNSERVED_NOTE = (
     "Patients asking these get the no-answer reply (`serve_drafts: false` in clinic.yaml). Once a clinician has "
     'checked an answer and its sources: `faq review ID --by "Name, credentials"`, then rebuild the index.'
@@ -39,13 +40,8 @@ DRAFTS_NOTE = (
     "Patients get these marked as sample answers not yet reviewed (`serve_drafts: true` in clinic.yaml). Once a "
     'clinician has checked one: `faq review ID --by "Name, credentials"`, then rebuild the index.'
 )
+REBUILD_POLL_SECONDS = 2.0
 PERIODS = {"Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90}
-
-
-def literal(text: str) -> str:
-    """`text` as Markdown that shows exactly these characters: every ASCII punctuation mark escaped,
-    so nothing a patient typed can become an image, a link or formatting on the staff page."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", " ".join(text.split()))
 
 
 def _device() -> str:
@@ -59,13 +55,18 @@ def _sign_in(password: str) -> bool:
     if st.session_state.get(SIGNED_IN):
         return True
     with st.form("staff-login", clear_on_submit=True):
+        name = st.text_input("Your name", key="staff-name", placeholder="Recorded with each change you make")
         entered = st.text_input("Staff password", type="password", key="staff-password")
         submitted = st.form_submit_button("Sign in")
     if not submitted:
         return False
+    if not name.strip():  # checked before the password, so it costs no try
+        st.error("Give your name as well: each change you make is recorded under it.")
+        return False
     verdict = resources.staff_gate().check(entered, password, _device())
     if verdict.outcome == "ok":
         st.session_state[SIGNED_IN] = True
+        st.session_state[saving.STAFF_NAME] = " ".join(name.split())
         st.rerun()
     if verdict.wait_seconds:
         st.error(f"Too many wrong passwords from this device. Try again in {verdict.wait_seconds} seconds.")
@@ -114,6 +115,9 @@ def _health() -> None:
 
 def _inbox(retriever: Retriever, rows: list[LoggedQuestion], since: dt.datetime) -> None:
     report = build_report(retriever, rows, since)
+    hidden = inbox_actions.dismissed()
+    groups = [g for g in report.groups if not inbox_actions.is_dismissed(g, hidden)]
+    knowledge = saving.current_knowledge()
     c = report.counts
     st.subheader("Inbox", anchor=False)
     columns = st.columns(5)
@@ -129,9 +133,12 @@ def _inbox(retriever: Retriever, rows: list[LoggedQuestion], since: dt.datetime)
         strict=True,
     ):
         column.metric(label, c[key])
-    if not report.groups:
+    if not groups:
         st.caption("Nothing to review: every question in this period was answered and none got a thumbs down.")
-    for group in report.groups:
+    if len(groups) < len(report.groups):
+        st.caption(f"{len(report.groups) - len(groups)} dismissed group(s) hidden; they return when asked again.")
+    inbox_actions.draw_outcomes(groups)
+    for group in groups:
         # Patient text only ever as plain text (st.text, st.code) or escaped: a Markdown image in
         # a question would otherwise be fetched from its host when staff open the inbox.
         first = group.questions[0]
@@ -145,6 +152,7 @@ def _inbox(retriever: Retriever, rows: list[LoggedQuestion], since: dt.datetime)
             if group.suggestion is not None:
                 st.markdown(f"**Suggestion:** {group.suggestion.label}")
                 st.code(group.suggestion.yaml, language="yaml")
+            inbox_actions.draw_actions(group, knowledge)
     if report.most_asked:
         st.markdown("**Most asked**")
         st.dataframe(
@@ -186,18 +194,34 @@ def _eval_figures() -> None:
     columns[-1].metric("False alarms", latest["false_alarms"])
 
 
-def _rebuild() -> None:
-    st.subheader("Index", anchor=False)
-    rebuilder = resources.rebuilder()
-    if st.button("Rebuild index", icon=":material/refresh:", key="rebuild") and not rebuilder.start():
-        st.info("A rebuild is already running.")
-    status = rebuilder.status
-    if status.state == "running":
-        st.info(status.message)
+def _rebuild_status() -> None:
+    """The rebuild's state; while one is scheduled or running it redraws itself every two seconds."""
+    busy = resources.rebuilder().status.state in ("scheduled", "running")
+    # Always one container, so the tabs below keep their place (and the tab staff are on) as it changes.
+    with st.container(key="rebuild-status"):
+        st.fragment(_draw_rebuild_status, run_every=REBUILD_POLL_SECONDS if busy else None)(busy)
+
+
+def _draw_rebuild_status(was_busy: bool) -> None:
+    status = resources.rebuilder().status
+    if was_busy and status.state in ("done", "failed"):
+        st.rerun(scope="app")  # the whole page again: the new index, and no more polling
+    if status.state in ("scheduled", "running"):
+        st.info(f"{status.message} Patients get the current answers until the new index is ready.")
     elif status.state == "done":
         st.success(f"{status.message} Patients get the new answers from their next question.")
     elif status.state == "failed":
         st.error(f"The rebuild failed: {status.message}")
+
+
+def _edit_tab() -> None:
+    knowledge = saving.current_knowledge()
+    if knowledge is None:
+        st.error("The knowledge files have problems (see Knowledge health); fix them to edit here.")
+        return
+    editor.draw_editor(knowledge)
+    with st.expander("New entry", icon=":material/note_add:"):
+        draw_new_entry(knowledge, "new-entry")
 
 
 def _serving_problems(notice: StaffNotice | None, log_problem: str | None) -> None:
@@ -224,6 +248,7 @@ def main() -> None:
     st.title("Staff", anchor=False)
     if not _sign_in(password):
         return
+    st.caption(f"Signed in as {literal(saving.author())}")
     try:
         serving = resources.holder().current()
     except FaqError as err:  # no index can be used: say why; patients are asked to call the clinic
@@ -231,7 +256,8 @@ def main() -> None:
         _serving_problems(notice, resources.app_log().problem)
         _health()
         return
-    _serving_problems(serving.notice, resources.app_log().problem)
+    with st.container(key="serving-problems"):  # one block whatever it holds: the tabs below keep their place
+        _serving_problems(serving.notice, resources.app_log().problem)
     period = st.segmented_control("Period", list(PERIODS), default="Last 7 days", key="period") or "Last 7 days"
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=PERIODS[period])
     try:
@@ -239,13 +265,24 @@ def main() -> None:
     except FaqError as err:
         st.error(f"The question log cannot be read: {err}")
         rows = []
-    health, inbox, trends, quality = st.tabs(["Knowledge health", "Inbox", "Trends", "Eval and index"])
+    _rebuild_status()  # a save anywhere on the page starts a rebuild: its progress shows above the tabs
+    health, inbox, edit, history, trends, quality = st.tabs(
+        ["Knowledge health", "Inbox", "Edit entries", "Recent changes", "Trends", "Eval and index"]
+    )
     with health:
         _health()
     with inbox:
         _inbox(serving.retriever, rows, since)
+    with edit:
+        _edit_tab()
+    with history:
+        changes.draw_changes()
     with trends:
         _charts(rows)
     with quality:
         _eval_figures()
-        _rebuild()
+        st.subheader("Index", anchor=False)
+        if st.button("Rebuild index", icon=":material/refresh:", key="rebuild"):
+            if resources.rebuilder().start():
+                st.rerun()  # so the progress above starts polling
+            st.info("A rebuild is already running.")
