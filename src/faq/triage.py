@@ -15,8 +15,9 @@ A red flag fires in one of three ways:
 - the classifier trained on the flags' messages (`faq.classifier`) gives the message, or one of its
   sentences, at least `red_flag_min_probability` of needing a card; the card is the most serious
   flag holding a fair share of that chance, or crisis when it holds the most (self-harm told in body
-  words is not cauda equina). It skips a sentence that only asks about a risk or denies a symptom
-  (for crisis, only one that asks or tells a settled past), and an urgent flag for a mild
+  words is not cauda equina); when it is very sure a card is needed but spreads the chance so that no
+  flag holds a fair share, the likeliest flag's card. It skips a sentence that only asks about a risk
+  or denies a symptom (for crisis, only one that asks or tells a settled past), and an urgent flag for a mild
   after-effect, unless it is very sure (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes
   itself. A sentence holding one of a flag's not-triggers ("out of breath after running up the
   stairs") never raises that flag by meaning, nor does an English message holding none of a flag's
