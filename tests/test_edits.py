@@ -1,12 +1,13 @@
-"""Staff edits (faq.edits, faq.history and the `faq alternate` / `faq entry` / `faq history` / `faq undo`
-commands): each changes only the lines it should, is checked like `faq validate` first, never overwrites a
-newer file, and is recorded in git or as a snapshot so it can be undone.
+"""Staff edits (faq.edits, faq.history and the `faq alternate` / `faq entry` / `faq flag` / `faq topic` /
+`faq history` / `faq undo` commands): each changes only the lines it should, is checked like `faq validate`
+first, never overwrites a newer file, and is recorded in git or as a snapshot so it can be undone.
 
 Runs on copies of the shipped knowledge/ and of tests/data/kb in tmp_path, compares files line by line
 (difflib), uses real git repositories and the real bundled model for the collision check."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import shutil
 import subprocess
@@ -17,11 +18,14 @@ import pytest
 from click.testing import Result
 
 from faq.edits import (
-    open_entry,
+    EDITABLE_FIELDS,
+    RED_FLAG,
+    TOPIC,
+    open_item,
     propose_alternate,
     propose_alternate_removal,
     propose_deletion,
-    propose_entry_edit,
+    propose_edit,
     propose_new_entry,
 )
 from faq.embedding import Encoder
@@ -94,9 +98,9 @@ def test_every_shipped_file_loads_and_saves_byte_for_byte(path: Path) -> None:
 def test_an_edit_that_changes_nothing_leaves_the_file_byte_identical(path: Path, shipped_copy: Path) -> None:
     ids = [item["id"] for item in round_trip().load(path.read_text())]
     for entry_id in (ids[0], ids[-1]):
-        fields = open_entry(shipped_copy, entry_id).fields
+        fields = open_item(shipped_copy, entry_id).fields
         unchanged = {name: fields[name] for name in ("question", "answer", "alternates", "tags") if name in fields}
-        edit = propose_entry_edit(shipped_copy, entry_id, unchanged)
+        edit = propose_edit(shipped_copy, entry_id, unchanged)
         assert edit.after == edit.before == path.read_text()
     with pytest.raises(EditError, match="would not change"):
         save(edit, author=STAFF, data_dir=shipped_copy.parent / "data")
@@ -133,12 +137,98 @@ def test_an_alternate_added_before_a_blank_line_and_comment_goes_above_them(know
     assert lines[at - 1 : at + 3] == ["    - will the needles be painful", "    - one more", "", "# next"]
 
 
+@pytest.mark.parametrize("kind", [RED_FLAG, TOPIC])
+def test_a_red_flag_or_topic_edit_that_changes_nothing_leaves_the_file_byte_identical(
+    kind: str, shipped_copy: Path
+) -> None:
+    kb = load_knowledge(shipped_copy)
+    items = kb.red_flags if kind == RED_FLAG else kb.out_of_scope
+    path = shipped_copy / ("red_flags.yaml" if kind == RED_FLAG else "out_of_scope.yaml")
+    for item in (items[0], items[-1]):  # the last one: its block ends the file
+        fields = open_item(shipped_copy, item.id, (kind,)).fields
+        edit = propose_edit(shipped_copy, item.id, {n: fields[n] for n in EDITABLE_FIELDS[kind] if n in fields})
+        assert edit.after == edit.before == path.read_text(), item.id
+
+
+def sign_off(folder: Path, item_id: str) -> None:
+    """What `faq review ITEM --by ...` writes: the item signed off by a clinician."""
+    from faq.signoff import choose, record_review, signable_items
+
+    record_review(choose(signable_items(folder), [item_id]), "Dr Ana Ruiz, PT, DPT", dt.date(2026, 11, 2))
+
+
+def test_changing_signed_off_words_returns_the_item_to_draft(shipped_copy: Path, data: Path) -> None:
+    sign_off(shipped_copy, "does-it-hurt")
+    comfort = shipped_copy / "comfort.yaml"
+    signed = comfort.read_text()
+    tags = propose_edit(shipped_copy, "does-it-hurt", {"tags": ["pain", "comfort", "needles"]})
+    assert not tags.sign_off_removed and "status: reviewed" in (tags.after or "")
+    edit = propose_edit(shipped_copy, "does-it-hurt", {"answer": "Most people feel a brief ache."})
+    assert edit.sign_off_removed
+    assert edit.summary == "Edit answer of does-it-hurt (back to draft: a clinician signs it off again)"
+    save(edit, author=STAFF, data_dir=data)
+    diff = changed_lines(signed, comfort.read_text())
+    assert sorted(line for line in diff if "status" in line or "review" in line) == [
+        "+  status: draft",
+        "-  reviewed: 2026-11-02",
+        '-  reviewer: "Dr Ana Ruiz, PT, DPT"',
+        "-  status: reviewed",
+    ]
+    entry = load_knowledge(shipped_copy).entry("does-it-hurt")
+    assert not entry.is_reviewed and entry.answer == "Most people feel a brief ache."
+
+
+def test_red_flag_and_topic_edits_change_only_their_lines_and_are_validated(shipped_copy: Path, data: Path) -> None:
+    flags, topics = shipped_copy / "red_flags.yaml", shipped_copy / "out_of_scope.yaml"
+    before = flags.read_text()
+    examples = [
+        *open_item(shipped_copy, "infection").fields["examples"],
+        "the needle spot on my calf is hot and oozing",
+    ]
+    save(propose_edit(shipped_copy, "infection", {"examples": examples}), author=STAFF, data_dir=data)
+    assert changed_lines(before, flags.read_text()) == ["+    - the needle spot on my calf is hot and oozing"]
+    with pytest.raises(InvalidEditError) as typo:
+        propose_edit(shipped_copy, "crisis", {"care": "Please call {crisis_lin} or {emergency_number}."})
+    assert [p.file for p in typo.value.problems] == ["knowledge/red_flags.yaml"]  # no echo from the training file
+    assert "unknown placeholder {crisis_lin}" in str(typo.value)
+    with pytest.raises(EditError, match="cannot be edited in a red flag — edit one of title, level"):
+        propose_edit(shipped_copy, "crisis", {"answer": "Call us."})
+    with pytest.raises(EditError, match=r"`crisis` is a red flag \(knowledge/red_flags.yaml:\d+\), not an entry"):
+        propose_edit(shipped_copy, "crisis", {"title": "x"}, kind="entry")
+    old = topics.read_text()
+    reply = "Sorry, I can't advise on medicines.\n\nYour pharmacist can help: or call {clinic_phone}."
+    save(propose_edit(shipped_copy, "medicines", {"reply": reply}), author=STAFF, data_dir=data)
+    assert load_knowledge(shipped_copy).out_of_scope[0].reply.strip() == reply
+    assert all(line.startswith(("-    ", "+    ", "+")) for line in changed_lines(old, topics.read_text()))
+
+
+def test_deleting_a_red_flag_needs_a_second_confirmation_and_its_training_gone(shipped_copy: Path, data: Path) -> None:
+    flags = shipped_copy / "red_flags.yaml"
+    with pytest.raises(EditError, match="`retained-needle` is a red flag: deleting it stops its urgent-care card"):
+        propose_deletion(shipped_copy, "retained-needle")
+    with pytest.raises(InvalidEditError) as training:
+        propose_deletion(shipped_copy, "retained-needle", confirm_red_flag=True)
+    assert "triage_training.yaml" in str(training.value)
+    assert "delete this `flag: retained-needle` group" in str(training.value)
+    _drop_training_group(shipped_copy / "triage_training.yaml", "retained-needle")
+    save(propose_deletion(shipped_copy, "retained-needle", confirm_red_flag=True), author=STAFF, data_dir=data)
+    assert "id: retained-needle" not in flags.read_text()
+    assert "retained-needle" not in [f.id for f in load_knowledge(shipped_copy).red_flags]
+
+
+def _drop_training_group(path: Path, flag: str) -> None:
+    """What staff do by hand before deleting a red flag: remove its `- flag:` group of training messages."""
+    yaml = round_trip()
+    groups = yaml.load(path.read_text())
+    path.write_text(dump(yaml, [g for g in groups if g["flag"] != flag]))
+
+
 def test_editing_an_answer_changes_only_that_answer(shipped_copy: Path, data: Path) -> None:
     comfort = shipped_copy / "comfort.yaml"
     before = comfort.read_text()
     old_answer = load_knowledge(shipped_copy).entry("does-it-hurt").answer
     answer = "Most people feel a brief ache.\n\nTell your therapist if it is too much."
-    save(propose_entry_edit(shipped_copy, "does-it-hurt", {"answer": answer}), author=STAFF, data_dir=data)
+    save(propose_edit(shipped_copy, "does-it-hurt", {"answer": answer}), author=STAFF, data_dir=data)
     diff = changed_lines(before, comfort.read_text())
     removed = [line[1:] for line in diff if line.startswith("-")]
     added = [line[1:] for line in diff if line.startswith("+")]
@@ -153,7 +243,7 @@ def test_editing_an_answer_changes_only_that_answer(shipped_copy: Path, data: Pa
 def test_lists_keep_their_style_and_an_emptied_list_is_removed(knowledge: Path, data: Path) -> None:
     basics = knowledge / "basics.yaml"
     before = basics.read_text()
-    edit = propose_entry_edit(knowledge, "does-it-hurt", {"tags": ["pain", "needles"], "related": []})
+    edit = propose_edit(knowledge, "does-it-hurt", {"tags": ["pain", "needles"], "related": []})
     save(edit, author=STAFF, data_dir=data)
     assert edit.summary == "Edit tags and related of does-it-hurt"
     assert changed_lines(before, basics.read_text()) == [
@@ -218,7 +308,7 @@ def test_an_edit_that_breaks_validation_is_refused_and_writes_nothing(
 ) -> None:
     before = (knowledge / "basics.yaml").read_text()
     with pytest.raises(InvalidEditError) as refused:
-        propose_entry_edit(knowledge, "does-it-hurt", changes)
+        propose_edit(knowledge, "does-it-hurt", changes)
     assert str(refused.value) == f"the edit would add 1 problem, so nothing was written:\n{message}"
     assert (knowledge / "basics.yaml").read_text() == before
 
@@ -256,7 +346,7 @@ def test_unknown_ids_and_phrasings_name_the_nearest(knowledge: Path) -> None:
 
 def test_a_second_save_from_the_same_loaded_version_is_refused(knowledge: Path, data: Path) -> None:
     basics = knowledge / "basics.yaml"
-    loaded = open_entry(knowledge, "does-it-hurt").version
+    loaded = open_item(knowledge, "does-it-hurt").version
     first = propose_alternate(knowledge, "does-it-hurt", "first staff member", version=loaded)
     second = propose_alternate(knowledge, "does-it-hurt", "second staff member", version=loaded)
     save(first, author="First", data_dir=data)
@@ -325,7 +415,7 @@ def test_without_git_a_snapshot_is_kept_and_undo_restores_the_file_byte_for_byte
     basics = knowledge / "basics.yaml"
     original = basics.read_bytes()
     save(propose_alternate(knowledge, "does-it-hurt", "will it sting"), author=STAFF, data_dir=data)
-    save(propose_entry_edit(knowledge, "serious-risks", {"category": "Safety first"}), author=STAFF, data_dir=data)
+    save(propose_edit(knowledge, "serious-risks", {"category": "Safety first"}), author=STAFF, data_dir=data)
     assert len(list((data / "history").glob("*.json"))) == 2
     changes = recent_changes(knowledge, data)
     assert [(c.author, c.summary, c.files) for c in changes] == [
@@ -496,3 +586,33 @@ def test_a_repository_without_the_git_command_is_refused_before_writing(
         "(e.g. `apt-get install git`) so each change is recorded as a commit"
     )
     assert (knowledge / "basics.yaml").read_text() == before
+
+
+def test_flag_and_topic_commands(
+    shipped_copy: Path, data: Path, faq: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAQ_KNOWLEDGE", str(shipped_copy))
+    monkeypatch.setenv("FAQ_DATA", str(data))
+    monkeypatch.setenv("FAQ_STAFF_NAME", STAFF)
+    flags = shipped_copy / "red_flags.yaml"
+    before = flags.read_text()
+    added = faq("flag", "edit", "infection", "--add-example", "my needle spot is hot and oozing", "--level", "urgent")
+    assert added.exit_code == 0, added.output
+    assert added.output.startswith("Edit examples of infection: knowledge/red_flags.yaml")
+    assert changed_lines(before, flags.read_text()) == ["+    - my needle spot is hot and oozing"]
+    missing = faq("flag", "edit", "infection", "--remove-trigger", "no such trigger")
+    assert missing.exit_code == 2 and "'no such trigger' is not in `triggers`" in missing.output
+    unconfirmed = faq("flag", "delete", "infection")
+    assert unconfirmed.exit_code == 1 and "`--confirm ID`" in unconfirmed.output
+    mistyped = faq("flag", "delete", "infection", "--confirm", "infektion")
+    assert mistyped.exit_code == 2 and "type the same id twice" in mistyped.output
+    not_a_flag = faq("flag", "edit", "does-it-hurt", "--title", "x")
+    assert not_a_flag.exit_code == 1 and "`does-it-hurt` is an entry" in not_a_flag.output
+    replied = faq("topic", "edit", "medicines", "--reply-file", "-", input="Please ask your pharmacist.\n")
+    assert replied.exit_code == 0, replied.output
+    assert load_knowledge(shipped_copy).out_of_scope[0].reply.strip() == "Please ask your pharmacist."
+    deleted = faq("topic", "delete", "medicines")
+    assert deleted.exit_code == 0, deleted.output
+    assert "medicines" not in [t.id for t in load_knowledge(shipped_copy).out_of_scope]
+    assert faq("undo").exit_code == 0
+    assert "medicines" in [t.id for t in load_knowledge(shipped_copy).out_of_scope]

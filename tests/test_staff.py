@@ -197,7 +197,7 @@ def test_signed_in_sees_health_inbox_eval_and_can_rebuild(
     assert [t.label for t in app.tabs] == [
         "Knowledge health",
         "Inbox",
-        "Edit entries",
+        "Edit knowledge",
         "Recent changes",
         "Trends",
         "Eval and index",
@@ -249,7 +249,7 @@ def markdown_sources(app: AppTest) -> list[str]:
         labels = [*node.expander, *node.tabs, *node.metric, *node.button]
         return [str(e.value) for e in bodies] + [str(e.label) for e in labels]
 
-    editor = [s for tab in app.tabs if tab.label == "Edit entries" for s in strings(tab)]
+    editor = [s for tab in app.tabs if tab.label == "Edit knowledge" for s in strings(tab)]
     return [s for s in strings(app) if s not in editor]
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from faq.questionlog import QuestionLog
     from faq.retrieval import Retriever
 
-from faq.cli_edit import alternate, entry, show_history, undo
+from faq.cli_edit import alternate, entry, flag, show_history, topic, undo
 from faq.cli_options import folder_options, index_option, knowledge_option
 
 
@@ -438,5 +438,5 @@ def _missed_thresholds(figures: dict[str, Any], limits: dict[str, float | None])
     return missed
 
 
-for _command in (alternate, entry, show_history, undo):
+for _command in (alternate, entry, flag, topic, show_history, undo):
     cli.add_command(_command)

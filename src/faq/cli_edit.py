@@ -1,4 +1,5 @@
-"""The `faq` commands that edit the knowledge files: `alternate`, `entry`, `history` and `undo`.
+"""The `faq` commands that edit the knowledge files: `alternate`, `entry`, `flag`, `topic`, `history` and
+`undo`.
 
 Thin, like the rest of the command line: each parses its options and calls `faq.edits` or
 `faq.history`, which check every change like `faq validate`, refuse a file changed meanwhile, and
@@ -8,13 +9,24 @@ record the change (a git commit, or a snapshot under --data).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from faq import config
-from faq.cli_options import data_option, editor_options, force_option, knowledge_option
+from faq.cli_options import F, data_option, editor_options, force_option, knowledge_option
+
+RECORDED = (
+    "Each change is checked like `faq validate` before anything is written, is refused when the file changed "
+    "meanwhile, and is recorded (a git commit, or a snapshot under --data); `faq undo` takes it back."
+)
+
+
+def _group_help(what: str, more: str = "") -> str:
+    """A command group's help: what it does, then how every change is checked and recorded."""
+    return f"{what}\n\n{RECORDED} {more}".rstrip()
 
 
 def _encoder_for(folder: Path) -> Any:
@@ -38,13 +50,9 @@ def _save(edit: Any, by: str, data_dir: Path | None) -> None:
     click.echo("Patients see it after `faq build` or the staff page's Rebuild index.")
 
 
-@click.group()
+@click.group(help=_group_help("Add or remove an alternate: another way patients ask an entry's question."))
 def alternate() -> None:
-    """Add or remove an alternate: another way patients ask an entry's question.
-
-    Each change is checked like `faq validate` before anything is written, is refused when the file
-    changed meanwhile, and is recorded (a git commit, or a snapshot under --data); `faq undo` takes it back.
-    """
+    pass
 
 
 @alternate.command(name="add")
@@ -73,13 +81,9 @@ def alternate_remove(knowledge_dir: Path | None, data_dir: Path | None, by: str,
     _save(propose_alternate_removal(config.knowledge_dir(knowledge_dir), entry_id, phrasing), by, data_dir)
 
 
-@click.group()
+@click.group(help=_group_help("Write a new entry, change an entry's question, answer or category, or delete an entry."))
 def entry() -> None:
-    """Write a new entry, change an entry's question, answer or category, or delete an entry.
-
-    Each change is checked like `faq validate` before anything is written, is refused when the file
-    changed meanwhile, and is recorded (a git commit, or a snapshot under --data); `faq undo` takes it back.
-    """
+    pass
 
 
 def _answer_text(answer_file: Path | None, *, required: bool) -> str | None:
@@ -92,12 +96,17 @@ def _answer_text(answer_file: Path | None, *, required: bool) -> str | None:
     return answer_file.read_text(encoding="utf-8")
 
 
-answer_file_option = click.option(
-    "--answer-file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True, allow_dash=True),
-    default=None,
-    help="A text file holding the answer (Markdown allowed); `-` or left out: standard input.",
-)
+def _text_file_option(name: str, what: str) -> Callable[[F], F]:
+    """--NAME-file FILE: a text file holding `what` (Markdown allowed); `-` for standard input."""
+    return click.option(
+        f"--{name}-file",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True, allow_dash=True),
+        default=None,
+        help=f"A text file holding {what} (Markdown allowed); `-`: standard input.",
+    )
+
+
+answer_file_option = _text_file_option("answer", "the answer (left out: read from standard input)")
 
 
 @entry.command(name="new")
@@ -156,7 +165,7 @@ def entry_edit(
     answer_file: Path | None,
 ) -> None:
     """Change the question, category or answer of entry ID; only those lines of the file change."""
-    from faq.edits import propose_entry_edit
+    from faq.edits import propose_edit
 
     folder = config.knowledge_dir(knowledge_dir)
     answer = _answer_text(answer_file, required=False)
@@ -164,7 +173,7 @@ def entry_edit(
     if not changes:
         raise click.UsageError("give --question, --category or --answer-file")
     encoder = _encoder_for(folder) if question is not None else None
-    _save(propose_entry_edit(folder, entry_id, changes, encoder=encoder, force=force), by, data_dir)
+    _save(propose_edit(folder, entry_id, changes, encoder=encoder, force=force, kind="entry"), by, data_dir)
 
 
 @entry.command(name="delete")
@@ -174,7 +183,149 @@ def entry_delete(knowledge_dir: Path | None, data_dir: Path | None, by: str, ent
     """Delete entry ID (refused while another entry lists it in `related`)."""
     from faq.edits import propose_deletion
 
-    _save(propose_deletion(config.knowledge_dir(knowledge_dir), entry_id), by, data_dir)
+    _save(propose_deletion(config.knowledge_dir(knowledge_dir), entry_id, kind="entry"), by, data_dir)
+
+
+def _edited_list(current: list[str], add: tuple[str, ...], remove: tuple[str, ...], field: str) -> list[str]:
+    """`current` with `remove` taken out (each must be there, written exactly) and `add` appended."""
+    kept = list(current)
+    for phrase in remove:
+        text = " ".join(phrase.split())
+        if text not in kept:
+            raise click.BadParameter(f"{text!r} is not in `{field}` — give it exactly as written", param_hint=field)
+        kept.remove(text)
+    return kept + [" ".join(p.split()) for p in add if " ".join(p.split()) not in kept]
+
+
+def _list_changes(fields: dict[str, Any], **edits: tuple[tuple[str, ...], tuple[str, ...]]) -> dict[str, Any]:
+    """The new value of each list field given `(added, removed)` phrases, for the fields with any."""
+    return {
+        name: _edited_list(list(fields.get(name) or []), add, remove, name)
+        for name, (add, remove) in edits.items()
+        if add or remove
+    }
+
+
+def _text_file(path: Path | None) -> str | None:
+    return None if path is None else _answer_text(path, required=True)
+
+
+def _phrase_options(name: str, what: str) -> Callable[[F], F]:
+    """--add-NAME and --remove-NAME, both repeatable."""
+    option = name.replace("_", "-")
+
+    def decorate(command: F) -> F:
+        command = click.option(f"--remove-{option}", f"remove_{name}", multiple=True, help=f"Remove {what}.")(command)
+        return click.option(f"--add-{option}", f"add_{name}", multiple=True, help=f"Add {what} (repeatable).")(command)
+
+    return decorate
+
+
+@click.group(
+    help=_group_help(
+        "Change a red flag (its title, level, care card, triggers or examples), or delete one.",
+        "The classifier learns changed examples at the next `faq build`.",
+    )
+)
+def flag() -> None:
+    pass
+
+
+@flag.command(name="edit")
+@editor_options
+@click.argument("flag_id", metavar="ID")
+@click.option("--title", default=None, help="The new title, shown at the top of the card.")
+@click.option("--level", type=click.Choice(["emergency", "crisis", "urgent"]), default=None, help="The new level.")
+@_text_file_option("care", "the new care card")
+@_phrase_options("trigger", "a trigger phrase, written exactly")
+@_phrase_options("not_trigger", "a harmless phrase that holds a trigger")
+@_phrase_options("example", "an example message")
+def flag_edit(
+    knowledge_dir: Path | None,
+    data_dir: Path | None,
+    by: str,
+    flag_id: str,
+    title: str | None,
+    level: str | None,
+    care_file: Path | None,
+    **phrases: tuple[str, ...],
+) -> None:
+    """Change red flag ID; only the lines that change are written."""
+    from faq.edits import RED_FLAG, open_item, propose_edit
+
+    folder = config.knowledge_dir(knowledge_dir)
+    fields = open_item(folder, flag_id, (RED_FLAG,)).fields
+    pairs = {name: (phrases[f"add_{name[:-1]}"], phrases[f"remove_{name[:-1]}"]) for name in ("triggers", "examples")}
+    pairs["not_triggers"] = (phrases["add_not_trigger"], phrases["remove_not_trigger"])
+    changes = {
+        k: v for k, v in {"title": title, "level": level, "care": _text_file(care_file)}.items() if v is not None
+    }
+    changes.update(_list_changes(fields, **pairs))
+    if not changes:
+        raise click.UsageError("give --title, --level, --care-file, or --add-/--remove- a trigger or example")
+    _save(propose_edit(folder, flag_id, changes, kind=RED_FLAG), by, data_dir)
+
+
+@flag.command(name="delete")
+@editor_options
+@click.argument("flag_id", metavar="ID")
+@click.option("--confirm", "confirmation", metavar="ID", default=None, help="The flag's id again, to confirm.")
+def flag_delete(
+    knowledge_dir: Path | None, data_dir: Path | None, by: str, flag_id: str, confirmation: str | None
+) -> None:
+    """Delete red flag ID: its card stops showing. Needs --confirm ID as well (the id typed a second time)."""
+    from faq.edits import RED_FLAG, propose_deletion
+
+    folder = config.knowledge_dir(knowledge_dir)
+    if confirmation is not None and confirmation != flag_id:
+        raise click.BadParameter(
+            f"{confirmation!r} is not {flag_id!r} — type the same id twice", param_hint="--confirm"
+        )
+    edit = propose_deletion(folder, flag_id, kind=RED_FLAG, confirm_red_flag=confirmation == flag_id)
+    _save(edit, by, data_dir)
+
+
+@click.group(help=_group_help("Change an out-of-scope topic (its title, reply or examples), or delete one."))
+def topic() -> None:
+    pass
+
+
+@topic.command(name="edit")
+@editor_options
+@click.argument("topic_id", metavar="ID")
+@click.option("--title", default=None, help="The new title.")
+@_text_file_option("reply", "the new reply")
+@_phrase_options("example", "an example question")
+def topic_edit(
+    knowledge_dir: Path | None,
+    data_dir: Path | None,
+    by: str,
+    topic_id: str,
+    title: str | None,
+    reply_file: Path | None,
+    add_example: tuple[str, ...],
+    remove_example: tuple[str, ...],
+) -> None:
+    """Change out-of-scope topic ID; only the lines that change are written."""
+    from faq.edits import TOPIC, open_item, propose_edit
+
+    folder = config.knowledge_dir(knowledge_dir)
+    fields = open_item(folder, topic_id, (TOPIC,)).fields
+    changes = {k: v for k, v in {"title": title, "reply": _text_file(reply_file)}.items() if v is not None}
+    changes.update(_list_changes(fields, examples=(add_example, remove_example)))
+    if not changes:
+        raise click.UsageError("give --title, --reply-file, --add-example or --remove-example")
+    _save(propose_edit(folder, topic_id, changes, kind=TOPIC), by, data_dir)
+
+
+@topic.command(name="delete")
+@editor_options
+@click.argument("topic_id", metavar="ID")
+def topic_delete(knowledge_dir: Path | None, data_dir: Path | None, by: str, topic_id: str) -> None:
+    """Delete out-of-scope topic ID: its questions are then answered from the FAQ, or get the no-answer reply."""
+    from faq.edits import TOPIC, propose_deletion
+
+    _save(propose_deletion(config.knowledge_dir(knowledge_dir), topic_id, kind=TOPIC), by, data_dir)
 
 
 @click.command(name="history")

@@ -1,6 +1,11 @@
-"""Staff edits to the knowledge files: add or remove an alternate, change an entry's fields, write a new
-entry, delete one. Each `propose_*` function returns a checked `Edit` and never writes; `faq.history.save`
-writes it (conflict check, atomic replace, history).
+"""Staff edits to the knowledge files: add or remove an alternate, change the fields of an entry, a red flag
+or an out-of-scope topic, write a new entry, delete an item. Each `propose_*` function returns a checked
+`Edit` and never writes; `faq.history.save` writes it (conflict check, atomic replace, history).
+
+Changing what a clinician signed off (an answer, its sources, a care card, a topic's reply: SIGNED_FIELDS)
+returns the item to draft: the sign-off was given to the old words, not the new ones. With
+`serve_drafts: false` patients then get the no-answer reply for that entry until `faq review` signs it off
+again; red-flag cards show whatever their status.
 
 An edit changes only the lines of the entry it names: the file is edited in ruamel.yaml's round-trip mode
 (faq.roundtrip), so comments, key order, quoting and layout stay as written, and the result is read back
@@ -44,16 +49,41 @@ from faq.signoff import signable_items
 from faq.validation import collision_problems, phrasing_collisions
 from faq.yamlfile import read_yaml
 
-EDITABLE_FIELDS = ("question", "alternates", "answer", "category", "tags", "sources", "related")
-"""The fields staff change through an edit; the sign-off fields are written by `faq review` only."""
+ENTRY, RED_FLAG, TOPIC = "entry", "red flag", "out-of-scope topic"
+KINDS = (ENTRY, RED_FLAG, TOPIC)
+"""The kinds of item an edit can change (`faq.signoff.Item.kind`)."""
+EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    ENTRY: ("question", "alternates", "answer", "category", "tags", "sources", "related"),
+    RED_FLAG: (
+        *("title", "level", "triggers", "not_triggers", "counts_when_over", "meaning_needs_one_of"),
+        *("examples", "care"),
+    ),
+    TOPIC: ("title", "reply", "examples"),
+}
+"""The fields staff change through an edit, by kind of item; the sign-off fields are written by `faq review`."""
+SIGNED_FIELDS: dict[str, tuple[str, ...]] = {
+    ENTRY: ("question", "answer", "sources"),
+    RED_FLAG: ("title", "level", "care"),
+    TOPIC: ("title", "reply"),
+}
+"""What patients read and a clinician signs off: changing one of these returns a reviewed item to draft."""
+DRAFT = {"status": "draft", "reviewed": None, "reviewer": None}
+"""The sign-off fields of an item whose signed words changed."""
+LONG_TEXTS = frozenset({"answer", "care", "reply"})
+"""Texts of several lines, written as blocks; a change in trailing spaces or blank ends is no change."""
+LISTS = frozenset({"alternates", "tags", "related", "triggers", "not_triggers", "examples", "meaning_needs_one_of"})
+"""The sign-off fields of an item whose signed words changed."""
 
 
 @dataclass(frozen=True)
-class EntryText:
-    """One entry as an editor shows it: its fields as plain values, where it is written, and the version
-    of its file, to pass back with the edit so a change made on disk meanwhile is noticed."""
+class ItemText:
+    """One entry, red flag or out-of-scope topic as an editor shows it: its fields as plain values, where it
+    is written, and the version of its file, to pass back with the edit so a change made on disk meanwhile
+    is noticed."""
 
     id: str
+    kind: str
+    """ENTRY, RED_FLAG or TOPIC."""
     path: Path
     display: str
     line: int
@@ -81,6 +111,8 @@ class Edit:
     """Collisions saved anyway (`force=True`), for the editor to show."""
     undoes: str | None = None
     """For an undo: the id of the change it takes back."""
+    sign_off_removed: bool = False
+    """Whether the edit changed signed-off words, returning the item to draft."""
 
     def diff(self) -> str:
         """The change as a unified diff of the file."""
@@ -88,12 +120,14 @@ class Edit:
         return "".join(difflib.unified_diff(before, after, f"a/{self.display}", f"b/{self.display}"))
 
 
-def open_entry(folder: Path, entry_id: str) -> EntryText:
-    """The entry `entry_id` with its file's version; EditError naming the nearest id when there is none."""
-    located = _locate(folder, entry_id)
+def open_item(folder: Path, item_id: str, kinds: tuple[str, ...] = KINDS) -> ItemText:
+    """The item `item_id` (one of `kinds`) with its file's version; EditError naming the nearest id when
+    there is none."""
+    located = _locate(folder, item_id, kinds)
     text = _current(located.path, None, located.display)
     data = _plain_items(located.path, text, located.display)
-    return EntryText(entry_id, located.path, located.display, located.line, version_of(text), data[located.position])
+    fields = data[located.position]
+    return ItemText(item_id, located.kind, located.path, located.display, located.line, version_of(text), fields)
 
 
 def propose_alternate(
@@ -110,7 +144,7 @@ def propose_alternate(
     text = _one_line(phrasing)
     if not text:
         raise EditError("the phrasing is empty — write the way a patient asks it")
-    entry = open_entry(folder, entry_id)
+    entry = open_item(folder, entry_id, (ENTRY,))
     alternates = list(entry.fields.get("alternates") or [])
     if text in alternates or text == entry.fields.get("question"):
         raise EditError(
@@ -123,7 +157,7 @@ def propose_alternate(
 
 def propose_alternate_removal(folder: Path, entry_id: str, phrasing: str, *, version: str | None = None) -> Edit:
     """Remove `phrasing` from the entry's alternates."""
-    entry = open_entry(folder, entry_id)
+    entry = open_item(folder, entry_id, (ENTRY,))
     alternates = list(entry.fields.get("alternates") or [])
     text = _one_line(phrasing)
     if text not in alternates:
@@ -138,28 +172,44 @@ def propose_alternate_removal(folder: Path, entry_id: str, phrasing: str, *, ver
     return _propose_change(folder, entry_id, {"alternates": alternates}, summary, version, None, False, [])
 
 
-def propose_entry_edit(
+def propose_edit(
     folder: Path,
-    entry_id: str,
+    item_id: str,
     changes: Mapping[str, Any],
     *,
     version: str | None = None,
     encoder: TextEncoder | None = None,
     force: bool = False,
+    kind: str | None = None,
 ) -> Edit:
-    """Change some of the entry's fields (EDITABLE_FIELDS): each value replaces the field's value; None or an
-    empty list removes an optional field. Unchanged values, their quotes and comments stay as written."""
-    unknown = [name for name in changes if name not in EDITABLE_FIELDS]
+    """Change some fields of an entry, red flag or out-of-scope topic (EDITABLE_FIELDS of its kind; `kind`
+    to accept only one kind): each value replaces the field's value; None or an empty list removes an
+    optional field. Unchanged values, their quotes and comments stay as written. Changing signed-off words
+    returns the item to draft."""
+    item = open_item(folder, item_id, (kind,) if kind else KINDS)
+    editable = EDITABLE_FIELDS[item.kind]
+    unknown = [name for name in changes if name not in editable]
     if unknown:
-        raise EditError(f"`{unknown[0]}` cannot be edited here — edit one of {', '.join(EDITABLE_FIELDS)}")
-    entry = open_entry(folder, entry_id)
+        raise EditError(f"`{unknown[0]}` cannot be edited in a {item.kind} — edit one of {', '.join(editable)}")
     normalized = {name: _normalize(name, value) for name, value in changes.items()}
-    changed = [name for name in EDITABLE_FIELDS if name in normalized and normalized[name] != entry.fields.get(name)]
-    new_phrasings = [p for p in normalized.get("alternates") or [] if p not in (entry.fields.get("alternates") or [])]
-    if "question" in changed:  # its alternates now compete with a new question
-        new_phrasings = list(normalized.get("alternates") or entry.fields.get("alternates") or [])
-    summary = f"Edit {' and '.join(changed) or 'nothing'} of {entry_id}"
-    return _propose_change(folder, entry_id, normalized, summary, version, encoder, force, new_phrasings)
+    for name in LONG_TEXTS & set(normalized):  # a one-line reply written without a final newline stays so
+        old = item.fields.get(name)
+        if isinstance(old, str) and isinstance(normalized[name], str) and old.strip() == normalized[name].strip():
+            normalized[name] = old
+    changed = [name for name in editable if name in normalized and normalized[name] != item.fields.get(name)]
+    new_phrasings: list[str] = []
+    if item.kind == ENTRY:
+        old = item.fields.get("alternates") or []
+        new_phrasings = [p for p in normalized.get("alternates") or [] if p not in old]
+        if "question" in changed:  # its alternates now compete with a new question
+            new_phrasings = list(normalized.get("alternates") or old)
+    summary = f"Edit {' and '.join(changed) or 'nothing'} of {item_id}"
+    signed_changed = item.fields.get("status") == "reviewed" and bool(set(changed) & set(SIGNED_FIELDS[item.kind]))
+    if signed_changed:
+        normalized = {**normalized, **DRAFT}
+        summary += " (back to draft: a clinician signs it off again)"
+    edit = _propose_change(folder, item_id, normalized, summary, version, encoder, force, new_phrasings)
+    return dataclasses.replace(edit, sign_off_removed=signed_changed)
 
 
 def propose_new_entry(
@@ -174,10 +224,11 @@ def propose_new_entry(
 ) -> Edit:
     """Write a new entry (a draft) at the end of `file` (a path inside the folder, e.g. "billing.yaml"; by
     default the file holding the entries of its category, else a file named after the category)."""
-    values = {name: _normalize(name, value) for name, value in fields.items() if name in EDITABLE_FIELDS}
-    extra = [name for name in fields if name not in EDITABLE_FIELDS]
+    editable = EDITABLE_FIELDS[ENTRY]
+    values = {name: _normalize(name, value) for name, value in fields.items() if name in editable}
+    extra = [name for name in fields if name not in editable]
     if extra:
-        raise EditError(f"`{extra[0]}` cannot be set here — give any of {', '.join(EDITABLE_FIELDS)}")
+        raise EditError(f"`{extra[0]}` cannot be set here — give any of {', '.join(editable)}")
     path = _new_entry_file(folder, file, str(values.get("category") or ""))
     display = _display(path, folder)
     before = _current(path, version, display)
@@ -196,11 +247,26 @@ def propose_new_entry(
     return _checked(edit, encoder, force, entry_id, phrasings)
 
 
-def propose_deletion(folder: Path, entry_id: str, *, version: str | None = None) -> Edit:
-    """Remove the entry's lines (and one blank line that separated it). Comments above it stay."""
-    located = _locate(folder, entry_id)
+def propose_deletion(
+    folder: Path,
+    item_id: str,
+    *,
+    version: str | None = None,
+    confirm_red_flag: bool = False,
+    kind: str | None = None,
+) -> Edit:
+    """Remove an item's lines (and one blank line that separated it; `kind` to accept only one kind).
+    Comments above it stay. A red flag goes only with `confirm_red_flag`: its card stops showing to
+    patients who describe that symptom."""
+    located = _locate(folder, item_id, (kind,) if kind else KINDS)
+    if located.kind == RED_FLAG and not confirm_red_flag:
+        raise EditError(
+            f"`{item_id}` is a red flag: deleting it stops its urgent-care card for every patient who describes "
+            "that symptom — nothing was deleted; to go ahead, give its id a second time "
+            "(`--confirm ID` on the command line)"
+        )
     before = _current(located.path, version, located.display)
-    assert before is not None  # _locate found the entry in it
+    assert before is not None  # _locate found the item in it
     items = _plain_items(located.path, before, located.display)
     lines = before.splitlines(keepends=True)
     first, end = _item_span(located.path, before, located.display, located.position)
@@ -215,15 +281,29 @@ def propose_deletion(folder: Path, entry_id: str, *, version: str | None = None)
     after = "".join(lines[:first] + lines[end:])
     _expect(located.path, after, located.display, items[: located.position] + items[located.position + 1 :])
     edit = Edit(
-        folder, located.path, located.display, entry_id, f"Delete entry {entry_id}", before, after, version_of(before)
+        folder,
+        located.path,
+        located.display,
+        item_id,
+        f"Delete {located.kind} {item_id}",
+        before,
+        after,
+        version_of(before),
     )
     try:
-        return _checked(edit, None, False, entry_id, [])
+        return _checked(edit, None, False, item_id, [])
     except InvalidEditError as err:  # "use an existing id" is the wrong advice when the id is the one deleted
-        fix = f"remove `{entry_id}` from this `related` list first"
-        named = f"names unknown id `{entry_id}`"
-        problems = [dataclasses.replace(p, fix=fix) if named in p.message else p for p in err.problems]
-        raise InvalidEditError(problems) from None
+        raise InvalidEditError([_deletion_fix(p, item_id) for p in err.problems]) from None
+
+
+def _deletion_fix(problem: Problem, item_id: str) -> Problem:
+    """`problem` with the fix that suits deleting `item_id`: first remove what still names it."""
+    if f"names unknown id `{item_id}`" in problem.message:
+        return dataclasses.replace(problem, fix=f"remove `{item_id}` from this `related` list first")
+    if f"`flag: {item_id}` is not a red flag" in problem.message:
+        fix = f"delete this `flag: {item_id}` group (the flag's training messages) from the file first, by hand"
+        return dataclasses.replace(problem, message=f"`flag: {item_id}` names the red flag being deleted", fix=fix)
+    return problem
 
 
 def check_edit(edit: Edit, encoder: TextEncoder | None = None, force: bool = False) -> Edit:
@@ -242,8 +322,8 @@ def _propose_change(
     force: bool,
     new_phrasings: list[str],
 ) -> Edit:
-    """The edit that sets `changes` in the entry: round-trip YAML, checked line by line and value by value."""
-    located = _locate(folder, entry_id)
+    """The edit that sets `changes` in the item: round-trip YAML, checked line by line and value by value."""
+    located = _locate(folder, entry_id, KINDS)
     before = _current(located.path, version, located.display)
     assert before is not None
     items = _plain_items(located.path, before, located.display)
@@ -265,18 +345,29 @@ class _Located:
     display: str
     position: int
     line: int
+    kind: str
 
 
-def _locate(folder: Path, entry_id: str) -> _Located:
+def _locate(folder: Path, item_id: str, kinds: tuple[str, ...]) -> _Located:
     if not folder.is_dir():
         raise EditError(f"knowledge folder {folder} not found — pass --knowledge DIR or set FAQ_KNOWLEDGE")
-    entries = {i.id: i for i in signable_items(folder).values() if i.kind == "entry"}
-    if entry_id not in entries:
-        guess = difflib.get_close_matches(entry_id, sorted(entries), n=1)
+    every = signable_items(folder)
+    items = {i.id: i for i in every.values() if i.kind in kinds}
+    named = " or ".join(kinds) if len(kinds) < len(KINDS) else "entry, red flag or out-of-scope topic"
+    if item_id in every and item_id not in items:
+        found = every[item_id]
+        place = f"{found.display}:{found.line}"
+        raise EditError(f"`{item_id}` is {_a(found.kind)} ({place}), not {_a(named)} — pick one of its kind")
+    if item_id not in items:
+        guess = difflib.get_close_matches(item_id, sorted(items), n=1)
         hint = f" (did you mean `{guess[0]}`?)" if guess else ""
-        raise EditError(f"no entry has the id `{entry_id}`{hint} — use the `id:` written in the knowledge files")
-    item = entries[entry_id]
-    return _Located(item.path, item.display, item.position, item.line)
+        raise EditError(f"no {named} has the id `{item_id}`{hint} — use the `id:` written in the knowledge files")
+    item = items[item_id]
+    return _Located(item.path, item.display, item.position, item.line, item.kind)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _display(path: Path, folder: Path) -> str:
@@ -417,16 +508,18 @@ def _added_problems(folder: Path, after: list[Problem]) -> list[Problem]:
 
 
 def _normalize(name: str, value: Any) -> Any:
-    """A field's value as the file will hold it: one-line texts with single spaces, an answer with each
-    line's trailing spaces removed and one final newline (a `|` block), lists of those."""
+    """A field's value as the file will hold it: one-line texts with single spaces, an answer, care card or
+    reply with each line's trailing spaces removed and one final newline (a block), lists of those."""
     if value is None:
         return None
-    if name == "answer":
+    if name in LONG_TEXTS:
         lines = str(value).replace("\r\n", "\n").strip().split("\n")
         return "\n".join(line.rstrip() for line in lines) + "\n"
     if name == "sources":
         return [{k: _one_line(v) for k, v in dict(source).items() if v not in (None, "")} for source in value]
-    if name in ("alternates", "tags", "related"):
+    if isinstance(value, bool):  # counts_when_over
+        return value
+    if name in LISTS:
         texts = [_one_line(v) for v in ([value] if isinstance(value, str) else value)]
         return [t for t in texts if t]
     return _one_line(value)

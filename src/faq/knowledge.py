@@ -103,12 +103,13 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
     problems: list[Problem] = []
     invalid_ids: set[str] = set()
     entries, origins = _load_entries(folder, problems, invalid_ids)
-    red_flags = _load_red_flags(folder, problems, origins)
+    invalid_flags: set[str] = set()
+    red_flags = _load_red_flags(folder, problems, origins, invalid_flags)
     out_of_scope_file = folder / OUT_OF_SCOPE_FILE
     out_of_scope = (
         _load_list(out_of_scope_file, folder, OutOfScopeTopic, problems, origins) if _present(out_of_scope_file) else []
     )
-    triage_training = _load_triage_training(folder, red_flags, problems)
+    triage_training = _load_triage_training(folder, {f.id for f in red_flags} | invalid_flags, problems)
     clinic = _load_mapping(folder / CLINIC_FILE, folder, Clinic, problems, required=True)
     settings = _load_mapping(folder / SETTINGS_FILE, folder, Settings, problems, required=False)
     _check_related(entries, origins, problems, invalid_ids)
@@ -162,8 +163,11 @@ def _load_entries(
     return entries, origins
 
 
-def _load_red_flags(folder: Path, problems: list[Problem], origins: dict[str, Origin]) -> list[RedFlag]:
-    """The red flags; none at all is an error, since it would switch triage off without a word."""
+def _load_red_flags(
+    folder: Path, problems: list[Problem], origins: dict[str, Origin], invalid_ids: set[str]
+) -> list[RedFlag]:
+    """The red flags; none at all is an error, since it would switch triage off without a word. The ids of
+    invalid ones (already reported) go to `invalid_ids`."""
     path = folder / RED_FLAGS_FILE
     display = _display(path, folder)
     fix = f"restore {RED_FLAGS_FILE} (git checkout {display})"
@@ -171,21 +175,22 @@ def _load_red_flags(folder: Path, problems: list[Problem], origins: dict[str, Or
         problems.append(Problem(display, 1, "file not found: triage would be switched off", fix))
         return []
     found: list[Problem] = []
-    red_flags = _load_list(path, folder, RedFlag, found, origins)
+    red_flags = _load_list(path, folder, RedFlag, found, origins, invalid_ids)
     problems.extend(p for p in found if p.message != EMPTY_FILE)  # its "delete the file" is the wrong advice here
     if not red_flags and not _has_errors(found):
         problems.append(Problem(display, 1, "no red flags: triage would be switched off", fix))
     return red_flags
 
 
-def _load_triage_training(folder: Path, red_flags: list[RedFlag], problems: list[Problem]) -> list[TriageMessages]:
-    """The optional messages that teach the red-flag classifier; each group's `flag` must be a red flag or `none`."""
+def _load_triage_training(folder: Path, flag_ids: set[str], problems: list[Problem]) -> list[TriageMessages]:
+    """The optional messages that teach the red-flag classifier; each group's `flag` must be one of `flag_ids`
+    (the red flags written, valid or already reported) or `none`."""
     path = folder / TRIAGE_TRAINING_FILE
     if not _present(path):
         return []
     origins: dict[str, Origin] = {}  # its own: a group is named after its flag, which is not a duplicate id
     groups = _load_list(path, folder, TriageMessages, problems, origins)
-    known = {f.id for f in red_flags}
+    known = flag_ids
     if not known and _has_errors(problems):
         return groups  # red_flags.yaml is broken and already reported: every flag would look unknown
     for group in groups:

@@ -34,10 +34,12 @@ ABSENT = "absent"
 """The version of a file that does not exist (yet)."""
 # How the knowledge files are written, for fields and items an edit adds.
 FIELD_ORDER = (
-    *("id", "status", "reviewed", "reviewer", "question", "alternates", "answer"),
+    *("id", "status", "reviewed", "reviewer", "level", "title", "counts_when_over", "question", "alternates"),
+    *("triggers", "not_triggers", "meaning_needs_one_of", "answer", "reply", "examples", "care"),
     *("category", "tags", "sources", "related", "review_every"),
 )
-"""Where a field goes when an entry does not have it yet: after the fields that come before it here."""
+"""Where a field goes when an entry, red flag or out-of-scope topic does not have it yet: after the fields
+that come before it here (the order the shipped files write them in)."""
 ONE_LINE_LISTS = frozenset({"tags", "related"})
 """Lists written on one line (`tags: [a, b]`) in a new entry, as the shipped files write them."""
 

@@ -267,7 +267,7 @@ def main() -> None:
         rows = []
     _rebuild_status()  # a save anywhere on the page starts a rebuild: its progress shows above the tabs
     health, inbox, edit, history, trends, quality = st.tabs(
-        ["Knowledge health", "Inbox", "Edit entries", "Recent changes", "Trends", "Eval and index"]
+        ["Knowledge health", "Inbox", "Edit knowledge", "Recent changes", "Trends", "Eval and index"]
     )
     with health:
         _health()
