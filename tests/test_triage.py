@@ -305,24 +305,26 @@ def test_other_language_reply_carries_the_numbers(shipped_retriever: Retriever) 
 
 HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01.yaml": (1.0, 0),
-    "triage-blind-2026-12-01b.yaml": (1.0, 1),
+    "triage-blind-2026-12-01b.yaml": (1.0, 0),
     "triage-blind-2026-12-01c.yaml": (1.0, 1),
     "triage-blind-2026-12-01d.yaml": (1.0, 0),
     "triage-blind-2026-12-01e.yaml": (1.0, 2),
     "triage-blind-2026-12-01f.yaml": (1.0, 1),  # run once: 0.950 / 4
     "triage-blind-2026-12-02g.yaml": (1.0, 0),  # run once: 0.977 / 2
     "triage-blind-2026-12-02h.yaml": (1.0, 2),  # run once: 0.974 / 6
-    "triage-blind-2026-12-02i.yaml": (1.0, 2),  # run once: 0.970 / 15
+    "triage-blind-2026-12-02i.yaml": (1.0, 1),  # run once: 0.970 / 15
     "triage-blind-2026-12-02j.yaml": (1.0, 1),  # run once: 0.970 / 4
     "triage-blind-2026-12-02k.yaml": (1.0, 1),  # run once: 0.974 / 4
-    "triage-blind-2026-12-03l.yaml": (0.99, 3),  # run once: 0.975 / 10; developed on: 0.996 / 3
-    "triage-blind-2026-12-03m.yaml": (0.96, 9),  # run once: 0.949 / 11; developed on: 0.964 / 9
+    "triage-blind-2026-12-03l.yaml": (1.0, 2),  # run once: 0.975 / 10; developed on: 1.0 / 2
+    "triage-blind-2026-12-03m.yaml": (0.99, 6),  # run once: 0.949 / 11; developed on: 0.993 / 6
     "triage-blind-2026-12-03n.yaml": (1.0, 3),  # run once: 0.956 / 3; developed on: 1.0 / 3
     "triage-blind-2026-12-03o.yaml": (1.0, 1),  # run once: 0.963 / 4; developed on: 1.0 / 0
+    "triage-blind-2026-12-03p.yaml": (1.0, 5),  # run once: 0.963 / 9; developed on: 1.0 / 5
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
-0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4; README) and developed on since.
+0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4, 0.963 / 9; README) and
+developed on since.
 Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12);
 the floors hold what each gives now."""
 
@@ -512,3 +514,52 @@ def test_a_red_flag_may_not_be_called_none(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert (problem.file, problem.line) == ("knowledge/red_flags.yaml", 1)
     assert "`none` is kept" in problem.message
+
+
+def test_self_harm_in_one_sentence_of_a_message_about_the_past_shows_the_crisis_card(
+    shipped_retriever: Retriever,
+) -> None:
+    """The whole message reads as a settled past event plus a question, so it is read whole, where the
+    classifier is unsure; its first sentence alone, the classifier is very sure, tells self-harm: the
+    crisis card shows. A past told of self-harm long ago, with no sentence that sure, still gets none."""
+    message = (
+        "i scratched my arms raw last night again, the pain is the only thing i get to control. "
+        "is it ok to have needling near a scab"
+    )
+    hit = shipped_retriever.answer(message).red_flag
+    assert hit is not None and hit.flag.id == "crisis" and hit.reason == "classifier"
+    assert (
+        shipped_retriever.answer("i had a burn on my arm last month, it healed. is it ok to needle there").red_flag
+        is None
+    )
+
+
+def test_story_negations_do_not_read_as_denials() -> None:
+    """ "without noticing" and "not sleeping for the sweats" describe symptoms; they deny none."""
+    from faq.context import frame
+
+    for message in [
+        "now i keep wetting myself a little without noticing",
+        "not sleeping for the sweats",
+        "not really a question just an update: the spot has a hard red lump",
+    ]:
+        assert not frame(message, message).denies, message
+    assert frame("no fever, just stiff", "no fever, just stiff").denies
+
+
+def test_a_denied_fever_does_not_count_as_the_word_spinal_infection_needs(shipped_retriever: Retriever) -> None:
+    """Spinal infection may be raised by meaning only when a fever word is there: a denied one ("i dont
+    have a fever") is not, one denied only in another clause ("no cough but a fever") is."""
+    assert shipped_retriever.answer("I don't have a fever, but my lower back is achy the day after").red_flag is None
+    hit = shipped_retriever.answer("no cough, but a fever since yesterday and my low back is agony, worse every day")
+    assert hit.red_flag is not None and hit.red_flag.flag.id == "spinal-infection"
+
+
+def test_a_short_sentence_does_not_turn_bleeding_into_crisis(shipped_retriever: Retriever) -> None:
+    """ "it won't stop, been half an hour" alone reads like despair to the classifier; in a message about a
+    needle spot that keeps bleeding on a blood thinner it is the bleeding (SENTENCE_CONTEXT)."""
+    message = (
+        "I'm on Xarelto and the tiny hole on my shoulder keeps bleeding, slowly but it won't stop, been half an hour"
+    )
+    hit = shipped_retriever.answer(message).red_flag
+    assert hit is not None and hit.flag.id == "bleeding-swelling"

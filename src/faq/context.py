@@ -45,7 +45,8 @@ _I_VERB = re.compile(r"\bi (is|was|has|hasnt|isnt|does)\b")
 
 HYPOTHETICAL = re.compile(
     r"\b(?:what if|what happens if|what would happen|what should i do if|what do i do if|what to do if|"
-    r"if (?:i|he|she|they|my \w+) (?:get|gets|got|have|has|had|feel|feels|felt|start|starts|faint|faints|pass|passes)|"
+    r"if (?:i|he|she|they|my \w+) (?:get|gets|got|have|has|had|feel|feels|felt|start|starts|faint|faints|pass|passes|"
+    r"think|suspect)|is (?:that|this) (?:a real thing|even possible)|"
     r"in case|if (?:someone|somebody|anyone|a patient|people) |red flags? (?:include|includes|are|like|such as)|"
     r"(?:a |weird |bad )?(?:dream|dreamt|dreamed|nightmare)|"
     r"(?:can|could|does|do|will|would|might|may) (?:dry needling|needling|the needles?|it|this|that|acupuncture|you|"
@@ -101,7 +102,7 @@ RESOLVED = re.compile(
     r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
     r"(?:in a )?(?:good|better) place now|doing (?:well|good|great|fine|ok|okay|much better) now|"
-    r"back to normal|fine now|(?:bleeding|it) (?:has )?stopped|"
+    r"back to normal|fine now|(?:bleeding|it) (?:has )?stopped|but stopped|gone (?:today|this morning|the next day)|"
     r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
     r"didnt last|only lasted|old scars|(?:healed|faded) scars|(?:passed|went|gone) (?:straight|right) away|"
     r"(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
@@ -142,18 +143,28 @@ _SYMPTOM_NEGATION = re.compile(
     r"helping|help|able|know|knowing|making sense|right|responding|improving|getting better|settling|easing|"
     r"stopped|gone|eased|improved|settled|faded|cleared|changed|healed|better yet|"
     r"had (?:that|this|it|anything) (?:before|like)|felt (?:that|this|anything) (?:before|like)|"
-    r"one|idea|matter|point|reason|better|sure|normal|waking|wake)\b"
+    r"one|idea|matter|point|reason|better|sure|normal|waking|wake|sleeping|eating)\b"
 )
-"""Negations that describe a symptom ("its not going away", "lying down isnt helping"), not deny one."""
+"""Negations that describe a symptom ("its not going away", "lying down isnt helping", "not sleeping for
+the sweats"), not deny one."""
+_SYMPTOM_NEGATION_IN_FRAME = re.compile(
+    r"\b(?:no|not|didnt|doesnt|hasnt|wont|never) (?:go away|wear off|worn off|sensation|"
+    r"feeling (?:in|since|on|at|down|around|below|from))\b"
+)
+"""More negations that describe a symptom ("the tingling didnt go away", "no feeling since the session"),
+for the message's framing only: the classifier's negation marking (`mark_negated`) keeps the narrower
+list it was trained with."""
 _NARRATIVE_NEGATION = re.compile(
-    r"\b(?:no|not|dont|didnt|doesnt|havent|hasnt|wasnt|wont|never) (?:really )?(?:want|wanna|wanted|mean|meant|think|"
-    r"thought|care|bother|mind|wish|expect|expected|realise|realize|realised|realized|notice|noticed|tell|told|say|"
-    r"said|ask|asked|call|called|wait|waited|eat|eaten|ate|drink|drank|plan|planned|make a fuss|fuss|panic|"
-    r"overreact|exaggerate|worry|stress|like|believe|trust|remember|recall)\b"
+    r"\b(?:no|not|dont|didnt|doesnt|havent|hasnt|wasnt|wont|never|without) (?:really )?"
+    r"(?:want|wanna|wanted|mean|meant|think|thought|care|bother|mind|wish|expect|expected|realise|realize|"
+    r"realised|realized|notice|noticed|tell|told|say|said|ask|asked|call|called|wait|waited|eat|eaten|ate|drink|"
+    r"drank|plan|planned|make a fuss|fuss|panic|"
+    r"overreact|exaggerate|worry|stress|like|believe|trust|remember|recall|noticing|realising|realizing|knowing|"
+    r"meaning|warning|thinking|asking|a reason|any reason|a question|a big deal|an emergency)\b"
 )
-"""Negations of what the writer thought, said or did ("didnt want to make a fuss", "didnt eat beforehand"):
-they tell the story around a symptom and deny none, so they neither mark a message as a denial nor
-silence an urgent trigger after them."""
+"""Negations of what the writer thought, said or did ("didnt want to make a fuss", "didnt eat beforehand",
+"wetting myself without noticing", "not really a question, just an update"): they tell the story around a
+symptom and deny none, so they neither mark a message as a denial nor silence an urgent trigger after them."""
 _EFFECTS = (
     r"(?:red|redness|pink|puffy|bruise|bruised|bruising|sore|soreness|achy|ache|aching|tender|stiff|tired|itch|itchy|itches|"
     r"itching|swollen|swelling|bump|lump|mark|marks|dot|dots|spot|spots|bleed|bled|bleeding|blood|dizzy|lightheaded|"
@@ -258,7 +269,7 @@ the English denial word is Spanish for "not", so these deny nothing."""
 
 def _not_denials(text: str) -> str:
     """`text` with the negations that deny no symptom (describing one, or telling the story) blanked out."""
-    for pattern in (_SYMPTOM_NEGATION, _NARRATIVE_NEGATION, _SPANISH_SYMPTOM_NEGATION):
+    for pattern in (_SYMPTOM_NEGATION, _SYMPTOM_NEGATION_IN_FRAME, _NARRATIVE_NEGATION, _SPANISH_SYMPTOM_NEGATION):
         text = pattern.sub(" ", text)
     return text
 

@@ -21,8 +21,11 @@ A red flag fires in one of three ways:
   after-effect, unless it is very sure (FRAMED_MIN_PROBABILITY): it learnt from such look-alikes
   itself. A sentence holding one of a flag's not-triggers ("out of breath after running up the
   stairs") never raises that flag by meaning, nor does an English message holding none of a flag's
-  `meaning_needs_one_of` words (spinal infection needs a fever word), and on a message in another
-  language it counts only when very sure.
+  `meaning_needs_one_of` words, or holding them only denied (spinal infection needs a fever word, and
+  "i dont have a fever" has none), and on a message in another language it counts only when very sure.
+  A message that only asks about a risk or tells a past event is read whole, except that a sentence of
+  it the classifier is very sure tells self-harm still shows the crisis card; and a sentence raises
+  a flag only when the whole message holds some chance of it (SENTENCE_CONTEXT).
 - for a message that may be in another language (`faq.language`), the same kind of classifier over a multilingual
   model's vectors (`faq.multilingual`), trained on the same English messages: "nie mogę oddychać po
   zabiegu" lands beside "i cant breathe since my session".
@@ -64,6 +67,11 @@ risks, settled events and denials, so when it is this sure, "is it normal that m
 MIN_SENTENCE_WORDS = 6
 """A sentence of a longer message this short ("it keeps going", "breathing totally fine") is too little for
 the classifier or the similarity net to read on its own; the whole message still is."""
+SENTENCE_CONTEXT = 0.01
+"""The least chance of a flag the classifier must give a whole message before one of its sentences may
+raise that flag by meaning: "it won't stop, been half an hour" alone reads like despair, but in "the
+tiny hole on my shoulder keeps bleeding, slowly but it won't stop" it is the bleeding, and "i still dont
+get the mechanism" is no broken needle. Triggers fire regardless."""
 FAIR_SHARE = 0.25
 """A flag the classifier gives at least this share of a message's chance of needing a card may show its
 card; the most serious such flag does, so a faint that may be the second is not shown as merely urgent."""
@@ -142,6 +150,21 @@ _LISTED_DENIAL = re.compile(
 trigger is not silenced by a bare "no" ("no i cant breathe"), only by a denial it is listed in."""
 
 
+_CLAUSE_BREAK = re.compile(r" (?:but|and|now|though|although|except|yet|so) ")
+
+
+def _affirmed(padded: str, word: str) -> bool:
+    """Whether `word` appears in `padded` at least once without a negation just before it in its clause
+    ("i dont have a fever" denies it; "no cough but a fever" does not)."""
+    start = padded.find(word)
+    while start >= 0:
+        clause = _CLAUSE_BREAK.split(padded[:start])[-1]
+        if not negated_before(clause + " ", len(clause) + 1):
+            return True
+        start = padded.find(word, start + 1)
+    return False
+
+
 def _too_short(number: int, text: str) -> bool:
     """Whether row `number` of a message's readings (0: the whole message) is a sentence too short to read
     alone (MIN_SENTENCE_WORDS)."""
@@ -211,6 +234,8 @@ class Triage:
         floor = FRAMED_MIN_PROBABILITY if foreign else settings.red_flag_min_probability
         unworded = self._unworded(f" {text}") if english else frozenset()
         hits += self._classifier_hits(self.classifier, vectors[:rows], texts, framings, floor, unworded)
+        if rows < len(vectors):  # self-harm told in one sentence of a message about the past is never settled
+            hits += self._crisis_sentences(question, vectors, unworded)
         if not english or mostly_unknown_words(question):
             hits += self._multilingual_hits(texts, framings, settings)
         if not framing.only_asked_about:
@@ -218,6 +243,17 @@ class Triage:
         if not hits:
             return None
         return max(hits, key=_rank)
+
+    def _crisis_sentences(
+        self, question: str, vectors: NDArray[np.float32], unworded: frozenset[str]
+    ) -> list[RedFlagHit]:
+        """The crisis card when the classifier is very sure of it in one sentence of a message read whole
+        (one that only asks about a risk or tells a past event): "burned myself with the iron on purpose
+        last night, ... is it ok to have needling near a burn" tells a crisis, not a settled event."""
+        texts = [question, *sentences(question)]
+        framings = [frame(normalise_for_matching(t), t) for t in texts]
+        hits = self._classifier_hits(self.classifier, vectors, texts, framings, FRAMED_MIN_PROBABILITY, unworded)
+        return [hit for hit in hits if hit.flag.level == "crisis"]
 
     def _trigger_hits(self, text: str, framing: Frame, english: bool) -> list[RedFlagHit]:
         spellings = (text, self.speller.correct(text)) if english else (text,)
@@ -247,9 +283,12 @@ class Triage:
 
     def _unworded(self, padded: str) -> frozenset[str]:
         """The flags whose `meaning_needs_one_of` words `padded` (the message normalised, a space in
-        front) holds none of: the English readings by meaning may not raise them."""
+        front) holds none of, or only denied ("i dont have a fever"): the English readings by meaning
+        may not raise them."""
         return frozenset(
-            flag_id for flag_id, words in self._needed_words.items() if not any(w in padded for w in words)
+            flag_id
+            for flag_id, words in self._needed_words.items()
+            if not any(_affirmed(padded, word) for word in words)
         )
 
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
@@ -309,12 +348,13 @@ class Triage:
                 and label not in unworded
                 and (sure or self._allowed(framing, self._by_id[label]))
                 and not self._explained(padded, label)
+                and not (number and rows[0][labels.index(label)] < SENTENCE_CONTEXT)
             ]
             candidates = [c for c in eligible if c[1] >= FAIR_SHARE * chance]
-            likeliest_flag = max((p, label) for label, p in zip(labels, row, strict=True) if label != NO_FLAG)[1]
             if sure and not candidates:
                 # Sure that a card is needed, unsure which (its chance spread over many flags, as on a
                 # message in another language): the likeliest flag's card, when it may be raised.
+                likeliest_flag = max((p, label) for label, p in zip(labels, row, strict=True) if label != NO_FLAG)[1]
                 candidates = [c for c in eligible if c[2] == likeliest_flag]
             if candidates:
                 # The most serious flag, unless crisis holds the most: a crisis told in body words
