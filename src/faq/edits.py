@@ -72,7 +72,7 @@ DRAFT = {"status": "draft", "reviewed": None, "reviewer": None}
 LONG_TEXTS = frozenset({"answer", "care", "reply"})
 """Texts of several lines, written as blocks; a change in trailing spaces or blank ends is no change."""
 LISTS = frozenset({"alternates", "tags", "related", "triggers", "not_triggers", "examples", "meaning_needs_one_of"})
-"""The sign-off fields of an item whose signed words changed."""
+"""Fields holding a list of one-line texts."""
 
 
 @dataclass(frozen=True)
@@ -193,9 +193,13 @@ def propose_edit(
         raise EditError(f"`{unknown[0]}` cannot be edited in a {item.kind} — edit one of {', '.join(editable)}")
     normalized = {name: _normalize(name, value) for name, value in changes.items()}
     for name in LONG_TEXTS & set(normalized):  # a one-line reply written without a final newline stays so
-        old = item.fields.get(name)
-        if isinstance(old, str) and isinstance(normalized[name], str) and old.strip() == normalized[name].strip():
-            normalized[name] = old
+        written = item.fields.get(name)
+        if (
+            isinstance(written, str)
+            and isinstance(normalized[name], str)
+            and written.strip() == normalized[name].strip()
+        ):
+            normalized[name] = written
     changed = [name for name in editable if name in normalized and normalized[name] != item.fields.get(name)]
     new_phrasings: list[str] = []
     if item.kind == ENTRY:
