@@ -54,7 +54,9 @@ def draw_editor(knowledge: KnowledgeBase) -> None:
     kind = st.radio("Edit", list(KINDS), format_func=KINDS.__getitem__, horizontal=True, key=KIND) or ENTRY
     choices = _choices(knowledge, kind)
     if not choices:
-        st.caption("There are no entries yet: write one under New entry.")
+        st.caption(
+            f"There are no {KINDS[kind].lower()} yet." + (" Write one under New entry." if kind == ENTRY else "")
+        )
         return
     label = {ENTRY: "Entry", RED_FLAG: "Red flag", TOPIC: "Topic"}[kind]
     chosen = st.selectbox(label, list(choices), format_func=choices.__getitem__, key=pick_key(kind))
