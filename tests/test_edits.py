@@ -178,6 +178,19 @@ def test_changing_signed_off_words_returns_the_item_to_draft(shipped_copy: Path,
     assert not entry.is_reviewed and entry.answer == "Most people feel a brief ache."
 
 
+def test_the_command_says_when_a_sign_off_was_removed(
+    shipped_copy: Path, data: Path, faq: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAQ_KNOWLEDGE", str(shipped_copy))
+    monkeypatch.setenv("FAQ_DATA", str(data))
+    sign_off(shipped_copy, "does-it-hurt")
+    edited = faq("entry", "edit", "does-it-hurt", "--answer-file", "-", "--by", STAFF, input="A brief ache.\n")
+    assert edited.exit_code == 0, edited.output
+    assert "Its sign-off was removed: a clinician signs the new words off with `faq review does-it-hurt" in (
+        edited.output
+    )
+
+
 def test_red_flag_and_topic_edits_change_only_their_lines_and_are_validated(shipped_copy: Path, data: Path) -> None:
     flags, topics = shipped_copy / "red_flags.yaml", shipped_copy / "out_of_scope.yaml"
     before = flags.read_text()

@@ -47,6 +47,11 @@ def _save(edit: Any, by: str, data_dir: Path | None) -> None:
     for warning in edit.warnings:
         click.echo(f"Warning: {warning}", err=True)
     click.echo(f"{edit.summary}: {edit.display} ({saved.recorded_as}).")
+    if edit.sign_off_removed:
+        click.echo(
+            f"Its sign-off was removed: a clinician signs the new words off with "
+            f'`faq review {edit.entry_id} --by "Name, credentials"`.'
+        )
     click.echo("Patients see it after `faq build` or the staff page's Rebuild index.")
 
 
