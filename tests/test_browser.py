@@ -132,5 +132,6 @@ def test_staff_page_behind_password(page: Page, server: tuple[str, Path]) -> Non
     page.get_by_label("Staff password").fill(STAFF)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("tab", name="Knowledge health")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("Entries", exact=True)).to_be_visible()
+    health = page.get_by_role("tabpanel", name="Knowledge health")
+    expect(health.get_by_text("Entries", exact=True)).to_be_visible()
     _shot(page, "staff")
