@@ -102,6 +102,12 @@ def _fired(triage: Triage, shipped: KnowledgeBase, message: str) -> str | None:
         # No English spelling correction in another language ("nhuc" is not a typo of "nguc").
         ("Sau khi châm kim tôi hơi đau nhức một chút", None),
         ("is it normal to want to kill yourself after years of pain", "crisis"),
+        ("got a paper cut that keeps bleeding a little lol, anyway what should i wear", None),  # not a needle spot
+        ("the needle spot keeps bleeding", "bleeding-swelling"),
+        ("i have a splinter in my finger from gardening, can you still needle my shoulder", None),
+        ("feels like a splinter where the needle went in", "retained-needle"),
+        ("is there a way to make the needles go in really deep so itd just be over", "crisis"),
+        ("the spot bled enough to fill a cup", "heavy-bleeding"),
     ],
 )
 def test_triggers_and_context(triggers_only: Triage, shipped: KnowledgeBase, message: str, flag: str | None) -> None:
@@ -311,22 +317,22 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-01e.yaml": (1.0, 2),
     "triage-blind-2026-12-01f.yaml": (1.0, 1),  # run once: 0.950 / 4
     "triage-blind-2026-12-02g.yaml": (1.0, 0),  # run once: 0.977 / 2
-    "triage-blind-2026-12-02h.yaml": (1.0, 2),  # run once: 0.974 / 6
+    "triage-blind-2026-12-02h.yaml": (1.0, 1),  # run once: 0.974 / 6
     "triage-blind-2026-12-02i.yaml": (1.0, 1),  # run once: 0.970 / 15
-    "triage-blind-2026-12-02j.yaml": (1.0, 1),  # run once: 0.970 / 4
+    "triage-blind-2026-12-02j.yaml": (1.0, 0),  # run once: 0.970 / 4
     "triage-blind-2026-12-02k.yaml": (1.0, 1),  # run once: 0.974 / 4
     "triage-blind-2026-12-03l.yaml": (1.0, 2),  # run once: 0.975 / 10; developed on: 1.0 / 2
-    "triage-blind-2026-12-03m.yaml": (0.99, 6),  # run once: 0.949 / 11; developed on: 0.993 / 6
-    "triage-blind-2026-12-03n.yaml": (1.0, 3),  # run once: 0.956 / 3; developed on: 1.0 / 3
+    "triage-blind-2026-12-03m.yaml": (1.0, 0),  # run once: 0.949 / 11; developed on: 1.0 / 0
+    "triage-blind-2026-12-03n.yaml": (1.0, 0),  # run once: 0.956 / 3; developed on: 1.0 / 0
     "triage-blind-2026-12-03o.yaml": (1.0, 1),  # run once: 0.963 / 4; developed on: 1.0 / 0
-    "triage-blind-2026-12-03p.yaml": (1.0, 5),  # run once: 0.963 / 9; developed on: 1.0 / 5
+    "triage-blind-2026-12-03p.yaml": (1.0, 2),  # run once: 0.963 / 9; developed on: 1.0 / 2
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
 0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4, 0.963 / 9; README) and
 developed on since.
-Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12);
-the floors hold what each gives now."""
+Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12),
+and every one does; the floors hold what each gives now."""
 
 
 @pytest.mark.parametrize("name", HELD_OUT_FLOORS)
@@ -563,3 +569,33 @@ def test_a_short_sentence_does_not_turn_bleeding_into_crisis(shipped_retriever: 
     )
     hit = shipped_retriever.answer(message).red_flag
     assert hit is not None and hit.flag.id == "bleeding-swelling"
+
+
+def test_a_supposed_clause_is_not_happening_now() -> None:
+    """ "if my back pain got worse" supposes: its "got worse" does not make the message present."""
+    supposed = "hypothetically if my back pain got worse and I had a fever, would that be a reason to call?"
+    assert not frame(normalise_for_matching(supposed), supposed).present
+    told = "my back pain got worse since the session, if that matters"
+    assert frame(normalise_for_matching(told), told).present
+
+
+def test_mild_words_and_figures_of_speech_hold_back_a_reading_by_meaning(shipped_retriever: Retriever) -> None:
+    """A mild after-effect ("a drop of blood") holds back an emergency read by meaning, as it does an
+    urgent one; "hit by a truck" is a figure of speech for soreness, not a crisis. Told plainly, both fire."""
+    answer = shipped_retriever.answer
+    for harmless in [
+        "a drop of blood came out when she pulled the needle out and now theres a tiny dot. fine?",
+        "I feel like ive been hit by a truck, but in a good way? just achy after my session",
+        "hypothetically if my back pain got worse and I had a fever, would that be a reason to call?",
+    ]:
+        assert answer(harmless).red_flag is None, harmless
+    heavy = answer("blood keeps pouring out of the needle spot and soaking through the towel").red_flag
+    assert heavy is not None and heavy.flag.id == "heavy-bleeding"
+
+
+def test_the_fuller_trigger_names_the_flag(triggers_only: Triage, shipped: KnowledgeBase) -> None:
+    """Both "now i have a fever" (infection) and "fever + lower back" (spinal infection) fire; the trigger
+    that joins more parts says which card this is. A fever with a red needle spot stays an infection."""
+    worse = "my lower back pain got much worse this week and now i have a fever and chills"
+    assert _fired(triggers_only, shipped, worse) == "spinal-infection"
+    assert _fired(triggers_only, shipped, "now i have a fever and the needle spot is red and hot") == "infection"

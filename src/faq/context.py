@@ -53,7 +53,9 @@ HYPOTHETICAL = re.compile(
     r"a needle|needles) (?:cause|causes|make|give|lead|trigger|bring|result|hit|puncture|damage|affect|go)|"
     r"(?:is|are) (?:it|there|they) (?:possible|likely|common|a risk|any risk|a chance|safe)|"
     r"is it (?:dangerous|harmful) if|"
-    r"(?:risks?|chances?|odds|likelihood) of|how (?:common|likely|rare) is|"
+    r"(?:risks?|chances?|odds|likelihood) of|how (?:common|likely|rare) is|how likely (?:am i|are you|would i)|"
+    r"am i likely to|just (?:thinking|the thought) (?:about|of) (?:it|needles|the needles|them)|just curious|"
+    r"(?:leaflet|page|article|website|booklet) (?:says|said|mentions|mentioned)|"
     r"how (?:do|would|will|can) (?:i|you) (?:know|tell|spot|recognise|recognize)|"
     r"what are the (?:signs|symptoms|risks)|signs of|symptoms of|warning signs|"
     r"should i (?:worry|be worried|be concerned) (?:if|about)|worried (?:i might|that i might|i will|i ll|about)|"
@@ -82,7 +84,9 @@ PAST = re.compile(
     r"back in (?:january|february|march|april|may|june|july|august|september|october|november|december|the spring|"
     r"the summer|the autumn|the fall|the winter)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
-    r"once before|years back|history of|had a stroke|had a collapsed|runs in (?:my|the|our) family|"
+    r"once before|years back|once when (?:i|he|she|they|we) (?:was|were|had|got)|"
+    r"at the (?:gp|doctor|doctors|dentist|hospital) once|history of|had a stroke|had a collapsed|"
+    r"runs in (?:my|the|our) family|"
     r"(?:in|back in) (?:january|february|march|april|june|july|august|september|october|november|december)|"
     r"at (?:another|a different|a previous|my old|my last) (?:clinic|practice|physio|place|therapist)|"
     r"hace (?:muchos |unos )?anos|hace mucho|ha (?:muitos )?anos|il y a (?:des annees|longtemps)|vor jahren|anni fa|"
@@ -102,7 +106,8 @@ RESOLVED = re.compile(
     r"stopped as soon as|(?:its|it is|is|was|im|i am|all|feel|feels|feeling) (?:gone|better|fine|ok|okay) now|"
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
     r"(?:in a )?(?:good|better) place now|doing (?:well|good|great|fine|ok|okay|much better) now|"
-    r"back to normal|fine now|(?:bleeding|it) (?:has )?stopped|but stopped|gone (?:today|this morning|the next day)|"
+    r"back to normal|fine now|gone now|(?:bleeding|it) (?:has )?stopped|but stopped|"
+    r"gone (?:today|this morning|the next day)|"
     r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
     r"didnt last|only lasted|old scars|(?:healed|faded) scars|(?:passed|went|gone) (?:straight|right) away|"
     r"(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
@@ -129,7 +134,7 @@ PRESENT = re.compile(
 )
 CONDITIONAL = re.compile(
     r"\b(?:what if|what happens if|what (?:do|should|would|can) i do if|what to do if|"
-    r"is it (?:dangerous|harmful) if)\b"
+    r"is it (?:dangerous|harmful) if|hypothetically|is (?:that|this) (?:a real thing|even possible))\b"
 )
 """A plain "what if" ("what do i do if i start bleeding at home"): however sure the classifier is that the
 symptom needs a card, the message asks about one that has not happened."""
@@ -173,6 +178,7 @@ _EFFECTS = (
 MILD = re.compile(
     rf"\b(?:(?:a (?:bit|little|tiny bit)|little|tiny|slight|slightly|minor|mild|small|faint)(?: \w+)? {_EFFECTS}|"
     rf"{_EFFECTS} (?:a (?:bit|little|tiny bit)|slightly)|"
+    r"(?:a|one) (?:drop|dot|spot|speck|bead) of blood|a (?:few|couple of) drops|"
     r"(?:dizzy|lightheaded|light headed|woozy|a head rush) for (?:a|one) (?:second|sec|moment|split second))\b"
 )
 """Words of a mild after-effect ("a little red", "a small bruise", "itches a bit", "dizzy for a second")."""
@@ -234,6 +240,8 @@ _PROCEDURE = re.compile(
     r"treatment|needling) (?:was|were)\b"
 )
 _CLAUSE_END = re.compile(r"[,.;:!?\n]+")
+_IF_CLAUSE = re.compile(r"(?:hypothetically |so |and |but )?(?:if|what if|even if|suppose) ")
+"""A clause that supposes ("hypothetically if my back pain got worse"): what it says is happening is not."""
 
 
 def _aside(clause: str) -> bool:
@@ -252,7 +260,7 @@ def frame(text: str, raw: str | None = None) -> Frame:
         hypothetical=bool(HYPOTHETICAL.search(text)),
         past=any(PAST.search(c) and not (len(clauses) > 1 and _aside(c)) for c in clauses),
         resolved=bool(RESOLVED.search(text)),
-        present=bool(PRESENT.search(_ELIGIBILITY.sub(" ", text))),
+        present=any(PRESENT.search(_ELIGIBILITY.sub(" ", c)) for c in clauses if not _IF_CLAUSE.match(c)),
         denies=bool(_DENIAL.search(_not_denials(text))),
         mild=bool(MILD.search(text)),
         ongoing=bool(ONGOING.search(text)),

@@ -85,6 +85,9 @@ class RedFlagHit:
     reason: Literal["trigger", "classifier", "multilingual", "similarity"]
     similarity: float
     """1.0 for a trigger, the classifier's probability, or the similarity to the closest example."""
+    specificity: tuple[int, int] = (0, 0)
+    """For a trigger, how many parts and words it matched: of two flags' triggers, the one that joins
+    more ("fever + lower back" over "now i have a fever") names the flag."""
 
 
 _SUBSTRING_SCRIPTS = re.compile(
@@ -121,6 +124,11 @@ class Trigger:
             else:
                 parts.append(f" {part}" if part[-1].isdigit() else f" {part} ")
         return cls(flag, tuple(parts))
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """How many parts and words the trigger joins: a fuller trigger says more about which flag it is."""
+        return len(self.parts), sum(len(part.split()) for part in self.parts)
 
     def fires(self, text: str, framing: Frame) -> bool:
         """Whether every part appears in `text` (padded), and, for an urgent flag, is meant."""
@@ -175,12 +183,14 @@ def _crisis_denied(text: str, start: int) -> bool:
     return negated_before(text, start, window=2) or bool(_CRISIS_DENIAL.search(text[:start]))
 
 
-def _rank(hit: RedFlagHit) -> tuple[bool, int, bool, float]:
+def _rank(hit: RedFlagHit) -> tuple[bool, int, bool, float, tuple[int, int]]:
     """Which card a message gets: an emergency or crisis trigger first (so the classifier's guess at an
     emergency never hides the crisis card that "i cant go on like this" asks for), then the most
-    serious flag; within a level a trigger beats the rest, then the surer one wins."""
+    serious flag; within a level a trigger beats the rest, then the surer one wins, and of two triggers
+    the more specific one ("back pain got worse, now i have a fever": spinal infection, not a needle
+    spot's)."""
     trigger = hit.reason == "trigger"
-    return (trigger and hit.flag.level != "urgent", SEVERITY[hit.flag.level], trigger, hit.similarity)
+    return (trigger and hit.flag.level != "urgent", SEVERITY[hit.flag.level], trigger, hit.similarity, hit.specificity)
 
 
 @dataclass
@@ -262,10 +272,11 @@ class Triage:
         for reading in readings:
             present = {part for part in self._parts if part in reading}  # one pass over every phrase
             for trigger in self._triggers:
-                if trigger.flag.id in fired or not present.issuperset(trigger.parts):
+                held = fired.get(trigger.flag.id)
+                if (held and held.specificity >= trigger.specificity) or not present.issuperset(trigger.parts):
                     continue
                 if trigger.fires(self._unmasked(reading, trigger.flag), framing):
-                    fired[trigger.flag.id] = RedFlagHit(trigger.flag, "trigger", 1.0)
+                    fired[trigger.flag.id] = RedFlagHit(trigger.flag, "trigger", 1.0, trigger.specificity)
         return list(fired.values())
 
     def _unmasked(self, reading: str, flag: RedFlag) -> str:
@@ -293,14 +304,14 @@ class Triage:
 
     def _allowed(self, framing: Frame, flag: RedFlag) -> bool:
         """Whether a sentence read this way may raise `flag` by meaning: not a question about a risk,
-        not a denial, and not a mild after-effect raising an urgent flag. Only a question about a risk or
+        not a denial, and not a mild after-effect ("a little sore, normal?"). Only a question about a risk or
         a past or settled event holds back a crisis, never a denial of something else ("didnt do
         anything", "hes not answering his phone")."""
         if flag.level == "crisis":
             return not framing.only_asked_about
         if framing.asks_only(flag.counts_when_over) or framing.denies:
             return False
-        return not (framing.mild and flag.level == "urgent")
+        return not framing.mild
 
     def _multilingual_hits(self, texts: list[str], framings: list[Frame], settings: Settings) -> list[RedFlagHit]:
         """What the multilingual classifier reads in the message and its sentences (`texts`); nothing
@@ -394,7 +405,6 @@ class Triage:
                     and flag_id not in unworded
                     and similarity >= floor
                     and self._allowed(framing, flag)
-                    and not (framing.mild and flag.level == "emergency")  # "a little sore, normal?"
                     and not self._explained(padded, flag_id)
                 ):
                     best[flag_id] = max(similarity, best.get(flag_id, -1.0))
