@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from faq.context import as_first_person, frame, mark_negated
+from faq.context import Frame, as_first_person, frame, mark_negated
 from faq.errors import EvalFileError, KnowledgeError
 from faq.evaluation import Case, case_signals, load_cases, run_cases, score
 from faq.index import load_index
@@ -326,11 +326,12 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-03n.yaml": (1.0, 0),  # run once: 0.956 / 3; developed on: 1.0 / 0
     "triage-blind-2026-12-03o.yaml": (1.0, 1),  # run once: 0.963 / 4; developed on: 1.0 / 0
     "triage-blind-2026-12-03p.yaml": (1.0, 2),  # run once: 0.963 / 9; developed on: 1.0 / 2
+    "triage-blind-2026-12-04r.yaml": (1.0, 0),  # run once: 0.976 / 14; developed on: 1.0 / 0
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
-0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4, 0.963 / 9; README) and
-developed on since.
+0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4, 0.963 / 9, 0.976 / 14;
+README) and developed on since.
 Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12),
 and every one does; the floors hold what each gives now."""
 
@@ -577,6 +578,49 @@ def test_a_supposed_clause_is_not_happening_now() -> None:
     assert not frame(normalise_for_matching(supposed), supposed).present
     told = "my back pain got worse since the session, if that matters"
     assert frame(normalise_for_matching(told), told).present
+
+
+def _framed(message: str) -> Frame:
+    return frame(normalise_for_matching(message), message)
+
+
+def test_lifelong_brief_checked_and_supposed_symptoms_are_not_happening_now() -> None:
+    """A lifelong trait, a numbness of a few seconds, a swelling a midwife checked, and "say i find ..."
+    are not symptoms happening now; the same words told as new are."""
+    assert not _framed("my eyelid droops a bit, its been like that since i was born").present
+    assert _framed("my eyelid droops since my session").present
+    assert _framed("say i find a needle still in me at home, has that ever happened?").only_asked_about
+    assert _framed("is a broken needle something that still happens?").only_asked_about
+    assert _framed("my hand went numb for a few seconds on the table").only_asked_about
+    assert not _framed("my hand went numb on the table and now its still numb").only_asked_about
+    assert _framed("puffy ankles in pregnancy, my midwife checked and says its normal").resolved
+
+
+def test_negations_that_describe_the_symptom_deny_nothing() -> None:
+    """ "no cold symptoms" rules out a cold, not the fever; "wont quit bleeding" and "not heavy but" tell
+    the bleeding; "wasnt there this morning" tells a new lump."""
+    for message in [
+        "shivery and feverish since last night, no cold symptoms or anything",
+        "not heavy but the spot wont quit bleeding",
+        "a lump where the needle was, it wasnt there this morning",
+    ]:
+        assert not _framed(message).denies, message
+    assert _framed("no fever, just a stiff back").denies
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        ("whats the point of booking, im planning to not be here by new year", "crisis"),
+        ("honestly i dont want to wake up tomorrow, the pain is back", "crisis"),
+        ("my manager says missing work for physio is career suicide, any weekend slots?", None),
+        ("nearly wet myself laughing at your waiting room poster", None),
+        ("my husband can barely lift his feet since yesterday and keeps tripping", "cauda-equina"),
+        ("the dentist numbed my face and im dribbling coffee, can i still come at 4", None),
+    ],
+)
+def test_triggers_from_the_04r_set(triggers_only: Triage, shipped: KnowledgeBase, message: str, flag: str) -> None:
+    assert _fired(triggers_only, shipped, message) == flag
 
 
 def test_mild_words_and_figures_of_speech_hold_back_a_reading_by_meaning(shipped_retriever: Retriever) -> None:

@@ -55,6 +55,10 @@ HYPOTHETICAL = re.compile(
     r"is it (?:dangerous|harmful) if|"
     r"(?:risks?|chances?|odds|likelihood) of|how (?:common|likely|rare) is|how likely (?:am i|are you|would i)|"
     r"am i likely to|just (?:thinking|the thought) (?:about|of) (?:it|needles|the needles|them)|just curious|"
+    r"^say (?:i|he|she|they|my \w+|a needle)|(?:has|have) (?:that|this|it) ever (?:actually |really )?happened|"
+    r"(?:does|do|would|can) (?:that|this|it) (?:ever |still |really )?happen|"
+    r"something that (?:still |ever |really |actually )?(?:happens|happened|can happen)|"
+    r"(?:know|ask|check|find out) (?:in advance|beforehand|ahead of time|before i come|before i book)|"
     r"(?:leaflet|page|article|website|booklet) (?:says|said|mentions|mentioned)|"
     r"how (?:do|would|will|can) (?:i|you) (?:know|tell|spot|recognise|recognize)|"
     r"what are the (?:signs|symptoms|risks)|signs of|symptoms of|warning signs|"
@@ -85,6 +89,8 @@ PAST = re.compile(
     r"the summer|the autumn|the fall|the winter)|"
     r"when i was (?:a|younger|little|young|pregnant|\d+)|in the past|used to|a while back|long time ago|"
     r"once before|years back|once when (?:i|he|she|they|we) (?:was|were|had|got)|"
+    r"since (?:i was (?:born|a (?:kid|child|baby|teenager|teen))|birth|childhood|forever)|"
+    r"(?:all|my whole|her whole|his whole) life|(?:been|was|always) like (?:that|this) (?:for years|forever)|"
     r"at the (?:gp|doctor|doctors|dentist|hospital) once|history of|had a stroke|had a collapsed|"
     r"runs in (?:my|the|our) family|"
     r"(?:in|back in) (?:january|february|march|april|june|july|august|september|october|november|december)|"
@@ -107,9 +113,16 @@ RESOLVED = re.compile(
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
     r"(?:in a )?(?:good|better) place now|doing (?:well|good|great|fine|ok|okay|much better) now|"
     r"back to normal|fine now|gone now|(?:bleeding|it) (?:has )?stopped|but stopped|"
+    r"but (?:it|that|everything|all) (?:was|went) (?:fine|ok|okay|well)|"
+    r"(?:doctor|doc|gp|midwife|nurse|physio|dentist|pharmacist|consultant|er|a and e|urgent care)s? "
+    r"(?:has |have )?(?:checked|seen|looked at|examined)(?: it| me| them| him| her)?(?: and)? (?:says?|said|thinks?) "
+    r"(?:its|it is|theyre|they are|it was|all|everything is|im|he is|shes|she is|hes) "
+    r"(?:normal|fine|ok|okay|nothing|harmless)|"
     r"gone (?:today|this morning|the next day)|"
     r"(?:was|am|im|felt|feel) (?:totally|completely|absolutely|perfectly) (?:fine|ok|okay|normal)|"
-    r"didnt last|only lasted|old scars|(?:healed|faded) scars|(?:passed|went|gone) (?:straight|right) away|"
+    r"didnt last|only lasted|old scars|"
+    r"(?:dizzy|lightheaded|light headed|woozy|numb|tingly|fuzzy|blurry|weak|wobbly) for (?:a few|a couple of|two|few) "
+    r"(?:seconds|secs|moments)|(?:healed|faded) scars|(?:passed|went|gone) (?:straight|right) away|"
     r"(?:was|were|is|its) gone (?:after|in|within|by)|(?:it|that|which) passed|"
     r"(?:took|pulled|came|got) (?:it |them )?(?:all )?out (?:whole|fine|ok|okay|in one piece)|"
     r"(?:hay fever|allergies|my cold|a cold|the flu|pollen) (?:is|are|has|have) (?:making|made|given|causing))\b"
@@ -119,10 +132,13 @@ _ELIGIBILITY = re.compile(
     r"\bstill (?:ok|okay|safe|allowed|on for|good for|able to (?:come|book|have))\b|"
     r"\b(?:fine|ok|okay|good|great|normal|better|nothing|none|no problems?|no issues?|no trouble) (?:ever )?since\b|"
     r"\b(?:never|not|hasnt) happened (?:again )?since\b|\b(?:never|not once|none|havent|hasnt|not) since\b|"
-    r"\b(?:do|does|will) (?:i|you|we) still (?:need|have) to\b"
+    r"\b(?:do|does|will) (?:i|you|we) still (?:need|have) to\b|"
+    r"\bstill (?:happen|happens|a thing|common|a risk|allowed|done)\b|"
+    r"\bsince (?:i was (?:born|a (?:kid|child|baby|teenager|teen))|birth|childhood|forever)\b"
 )
 """'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
-me"), and 'since' after being fine ("ive been fine since", "nothing since"): not a lasting symptom."""
+me") or whether a risk is real ("is that something that still happens"), 'since' after being fine ("ive
+been fine since", "nothing since") and 'since birth': not a symptom happening now."""
 PRESENT = re.compile(
     r"\b(?:right now|still|since|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
     r"getting worse|worse and worse|keeps getting|worsening|wont go away|isnt going away|not going away|"
@@ -146,6 +162,8 @@ _DENIAL = re.compile(r"\b(?:no|not|without|never|nor|didnt|havent|hasnt|isnt|are
 _SYMPTOM_NEGATION = re.compile(
     r"\b(?:no|not|isnt|arent|wasnt|didnt|doesnt|havent|hasnt|wont|never) (?:going away|passing|stopping|stop|"
     r"helping|help|able|know|knowing|making sense|right|responding|improving|getting better|settling|easing|"
+    r"quit|quitting|let up|letting up|slow down|slowing|die down|ease up|ease off|calm down|"
+    r"there (?:this morning|before|yesterday|earlier|last night|at first)|"
     r"stopped|gone|eased|improved|settled|faded|cleared|changed|healed|better yet|"
     r"had (?:that|this|it|anything) (?:before|like)|felt (?:that|this|anything) (?:before|like)|"
     r"one|idea|matter|point|reason|better|sure|normal|waking|wake|sleeping|eating)\b"
@@ -165,7 +183,9 @@ _NARRATIVE_NEGATION = re.compile(
     r"realised|realized|notice|noticed|tell|told|say|said|ask|asked|call|called|wait|waited|eat|eaten|ate|drink|"
     r"drank|plan|planned|make a fuss|fuss|panic|"
     r"overreact|exaggerate|worry|stress|like|believe|trust|remember|recall|noticing|realising|realizing|knowing|"
-    r"meaning|warning|thinking|asking|a reason|any reason|a question|a big deal|an emergency)\b"
+    r"meaning|warning|thinking|asking|a reason|any reason|a question|a big deal|an emergency|"
+    r"(?:a )?(?:cold|flu|cough|runny nose|sore throat|covid)(?: symptoms)?|"
+    r"(?:heavy|much|a lot|loads|pouring|gushing|huge|massive) but)\b"
 )
 """Negations of what the writer thought, said or did ("didnt want to make a fuss", "didnt eat beforehand",
 "wetting myself without noticing", "not really a question, just an update"): they tell the story around a
@@ -173,13 +193,14 @@ symptom and deny none, so they neither mark a message as a denial nor silence an
 _EFFECTS = (
     r"(?:red|redness|pink|puffy|bruise|bruised|bruising|sore|soreness|achy|ache|aching|tender|stiff|tired|itch|itchy|itches|"
     r"itching|swollen|swelling|bump|lump|mark|marks|dot|dots|spot|spots|bleed|bled|bleeding|blood|dizzy|lightheaded|"
-    r"queasy|nauseous|sick|headache|twitchy|warm)"
+    r"queasy|nauseous|sick|headache|twitchy|warm|pain|discomfort)"
 )
 MILD = re.compile(
     rf"\b(?:(?:a (?:bit|little|tiny bit)|little|tiny|slight|slightly|minor|mild|small|faint)(?: \w+)? {_EFFECTS}|"
     rf"{_EFFECTS} (?:a (?:bit|little|tiny bit)|slightly)|"
     r"(?:a|one) (?:drop|dot|spot|speck|bead) of blood|a (?:few|couple of) drops|"
-    r"(?:dizzy|lightheaded|light headed|woozy|a head rush) for (?:a|one) (?:second|sec|moment|split second))\b"
+    r"(?:dizzy|lightheaded|light headed|woozy|a head rush|numb|tingly|fuzzy|blurry|weak|wobbly) for "
+    r"(?:a|one|a few|a couple of|two|few) (?:seconds?|secs?|moments?|split second))\b"
 )
 """Words of a mild after-effect ("a little red", "a small bruise", "itches a bit", "dizzy for a second")."""
 NEGATION_WINDOW = 4
@@ -240,8 +261,9 @@ _PROCEDURE = re.compile(
     r"treatment|needling) (?:was|were)\b"
 )
 _CLAUSE_END = re.compile(r"[,.;:!?\n]+")
-_IF_CLAUSE = re.compile(r"(?:hypothetically |so |and |but )?(?:if|what if|even if|suppose) ")
-"""A clause that supposes ("hypothetically if my back pain got worse"): what it says is happening is not."""
+_IF_CLAUSE = re.compile(r"(?:hypothetically |so |and |but )?(?:if|what if|even if|suppose|say (?=i |my |a ))")
+"""A clause that supposes ("hypothetically if my back pain got worse", "say i find a needle still in me"):
+what it says is happening is not."""
 
 
 def _aside(clause: str) -> bool:
