@@ -326,13 +326,14 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-03n.yaml": (1.0, 0),  # run once: 0.956 / 3; developed on: 1.0 / 0
     "triage-blind-2026-12-03o.yaml": (1.0, 1),  # run once: 0.963 / 4; developed on: 1.0 / 0
     "triage-blind-2026-12-03p.yaml": (1.0, 2),  # run once: 0.963 / 9; developed on: 1.0 / 2
+    "triage-blind-2026-12-04q.yaml": (1.0, 0),  # run once: 0.996 / 4; developed on: 1.0 / 0
     "triage-blind-2026-12-04r.yaml": (1.0, 0),  # run once: 0.976 / 14; developed on: 1.0 / 0
     "triage-blind-2026-12-04s.yaml": (1.0, 0),  # run once: 0.984 / 1; developed on: 1.0 / 0
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
-0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4, 0.963 / 9, 0.976 / 14,
-0.984 / 1; README) and developed on since.
+0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4, 0.963 / 9, 0.996 / 4,
+0.976 / 14, 0.984 / 1; README) and developed on since.
 Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12),
 and every one does; the floors hold what each gives now."""
 
@@ -596,6 +597,10 @@ def test_lifelong_brief_checked_and_supposed_symptoms_are_not_happening_now() ->
     assert not _framed("my hand went numb on the table and now its still numb").only_asked_about
     assert _framed("puffy ankles in pregnancy, my midwife checked and says its normal").resolved
     assert not _framed("it came on all at once at the gym").past  # "all at once", not "once at the gym"
+    assert _framed("used to self harm as a teen but ive been well for years").over_and_done
+    assert _framed("a bit breathless for a moment as the needle went in, then totally fine").only_asked_about
+    assert not _framed("tingling in my foot since my back surgery 2 years ago").present
+    assert _framed("why does the intake form ask if ive ever fainted").only_asked_about
 
 
 def test_negations_that_describe_the_symptom_deny_nothing() -> None:
@@ -623,9 +628,10 @@ def test_negations_that_describe_the_symptom_deny_nothing() -> None:
         ("this headache came on all at once at work, 10/10", "stroke-signs"),
         ("heavy bleed from the needle site on my calf", "heavy-bleeding"),
         ("is a heavy bleed from the needle site possible?", None),
+        ("my neighbour just told me shes planning to overdose tonight", "crisis"),
     ],
 )
-def test_triggers_from_the_04r_and_04s_sets(
+def test_triggers_from_the_04q_04r_and_04s_sets(
     triggers_only: Triage, shipped: KnowledgeBase, message: str, flag: str
 ) -> None:
     assert _fired(triggers_only, shipped, message) == flag

@@ -61,6 +61,7 @@ HYPOTHETICAL = re.compile(
     r"^(?:is|are) (?:a|an|it|there|heavy|bad|serious|much|any) (?:\w+ ){0,6}"
     r"(?:possible|a (?:real )?thing|a (?:real )?risk|common|likely|rare)$|"
     r"(?:know|ask|check|find out) (?:in advance|beforehand|ahead of time|before i come|before i book)|"
+    r"(?:form|forms|questionnaire|intake|paperwork) (?:\w+ )?(?:asks?|asking|asked|wants? to know)|"
     r"(?:leaflet|page|article|website|booklet) (?:says|said|mentions|mentioned)|"
     r"how (?:do|would|will|can) (?:i|you) (?:know|tell|spot|recognise|recognize)|"
     r"what are the (?:signs|symptoms|risks)|signs of|symptoms of|warning signs|"
@@ -115,6 +116,9 @@ RESOLVED = re.compile(
     r"completely better|much better|finally (?:feels|feel) better|was just nerves|it was just|basically invisible|"
     r"(?:in a )?(?:good|better) place now|doing (?:well|good|great|fine|ok|okay|much better) now|"
     r"back to normal|fine now|gone now|(?:bleeding|it) (?:has )?stopped|but stopped|"
+    r"then (?:totally |completely |perfectly |all |absolutely )?(?:fine|ok|okay|normal)|"
+    r"(?:been|doing|feeling|felt|kept) (?:well|good|fine|great|ok|okay|stable) (?:for|since) "
+    r"(?:years|ages|a long time|months|a while|many years|\d+ years)|"
     r"but (?:it|that|everything|all) (?:was|went) (?:fine|ok|okay|well)|"
     r"(?:doctor|doc|gp|midwife|nurse|physio|dentist|pharmacist|consultant|er|a and e|urgent care)s? "
     r"(?:has |have )?(?:checked|seen|looked at|examined)(?: it| me| them| him| her)?(?: and)? (?:says?|said|thinks?) "
@@ -137,7 +141,9 @@ _ELIGIBILITY = re.compile(
     r"\b(?:never|not|hasnt) happened (?:again )?since\b|\b(?:never|not once|none|havent|hasnt|not) since\b|"
     r"\b(?:do|does|will) (?:i|you|we) still (?:need|have) to\b|"
     r"\bstill (?:happen|happens|a thing|common|a risk|allowed|done)\b|"
-    r"\bsince (?:i was (?:born|a (?:kid|child|baby|teenager|teen))|birth|childhood|forever)\b"
+    r"\bsince (?:i was (?:born|a (?:kid|child|baby|teenager|teen))|birth|childhood|forever)\b|"
+    r"\bsince (?:my |the |a |an )?(?:\w+ ){0,3}(?:\d+|two|three|four|five|six|ten|several|many|a few) "
+    r"(?:years|yrs) ago\b"
 )
 """'still' that asks whether treatment can go ahead ("can i still come thursday", "would you still treat
 me") or whether a risk is real ("is that something that still happens"), 'since' after being fine ("ive
