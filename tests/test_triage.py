@@ -329,11 +329,12 @@ HELD_OUT_FLOORS = {
     "triage-blind-2026-12-04q.yaml": (1.0, 0),  # run once: 0.996 / 4; developed on: 1.0 / 0
     "triage-blind-2026-12-04r.yaml": (1.0, 0),  # run once: 0.976 / 14; developed on: 1.0 / 0
     "triage-blind-2026-12-04s.yaml": (1.0, 0),  # run once: 0.984 / 1; developed on: 1.0 / 0
+    "triage-blind-2026-12-04t.yaml": (1.0, 0),  # run once: 0.985 / 11; developed on: 1.0 / 0
 }
 """Held-out triage sets and the urgent recall and false alarms each must keep. Each was run once when
 written (0.792 / 6, 0.917 / 9, 0.962 / 9, 0.945 / 9, 0.935 / 15, 0.950 / 4, 0.977 / 2, 0.974 / 6,
 0.970 / 15, 0.970 / 4, 0.974 / 4, 0.975 / 10, 0.949 / 11, 0.956 / 3, 0.963 / 4, 0.963 / 9, 0.996 / 4,
-0.976 / 14, 0.984 / 1; README) and developed on since.
+0.976 / 14, 0.984 / 1, 0.985 / 11; README) and developed on since.
 Once developed on, a public set must give urgent recall 1.0 with at most 2 false alarms (issue #12),
 and every one does; the floors hold what each gives now."""
 
@@ -601,6 +602,11 @@ def test_lifelong_brief_checked_and_supposed_symptoms_are_not_happening_now() ->
     assert _framed("a bit breathless for a moment as the needle went in, then totally fine").only_asked_about
     assert not _framed("tingling in my foot since my back surgery 2 years ago").present
     assert _framed("why does the intake form ask if ive ever fainted").only_asked_about
+    assert _framed("how would i even know if a needle broke in me").only_asked_about
+    assert _framed("im nervous ill faint like i do at blood tests").only_asked_about
+    assert _framed("my friend fainted at her first appt years ago and now im nervous").only_asked_about
+    assert _framed("tooth out yesterday, still oozing, dentist said thats normal").resolved
+    assert _framed("swollen arm since cancer treatment, managed by my oncology team").only_asked_about
 
 
 def test_negations_that_describe_the_symptom_deny_nothing() -> None:
@@ -629,9 +635,15 @@ def test_negations_that_describe_the_symptom_deny_nothing() -> None:
         ("heavy bleed from the needle site on my calf", "heavy-bleeding"),
         ("is a heavy bleed from the needle site possible?", None),
         ("my neighbour just told me shes planning to overdose tonight", "crisis"),
+        ("running a fever of excitement for tomorrow lol", None),
+        ("bit of hay fever, can i still get needled", None),
+        ("i could die of embarrassment, i fell asleep on the table", None),
+        ("the questionnaire asks about self harm, why is that on there?", None),
+        ("she has an epipen and her lips are getting big", "allergic-reaction"),
+        ("ça saigne beaucoup et ça ne ralentit pas", "heavy-bleeding"),
     ],
 )
-def test_triggers_from_the_04q_04r_and_04s_sets(
+def test_triggers_from_the_04q_to_04t_sets(
     triggers_only: Triage, shipped: KnowledgeBase, message: str, flag: str
 ) -> None:
     assert _fired(triggers_only, shipped, message) == flag
@@ -649,6 +661,16 @@ def test_mild_words_and_figures_of_speech_hold_back_a_reading_by_meaning(shipped
         assert answer(harmless).red_flag is None, harmless
     heavy = answer("blood keeps pouring out of the needle spot and soaking through the towel").red_flag
     assert heavy is not None and heavy.flag.id == "heavy-bleeding"
+
+
+def test_an_unsure_crisis_guess_does_not_take_the_card_from_a_trigger(shipped_retriever: Retriever) -> None:
+    """Tagalog for "they said every needle was out, but at home one is still stuck in my back": the
+    multilingual classifier guesses crisis (unsure), the retained-needle trigger names the card."""
+    message = "Sabi nila tinanggal na lahat ng karayom pero pag-uwi ko may nakatusok pa pala sa likod ko"
+    hit = shipped_retriever.answer(message).red_flag
+    assert hit is not None and hit.flag.id == "retained-needle"
+    crisis = shipped_retriever.answer("i want to end my life, and a needle is still stuck in my back").red_flag
+    assert crisis is not None and crisis.flag.id == "crisis"
 
 
 def test_the_fuller_trigger_names_the_flag(triggers_only: Triage, shipped: KnowledgeBase) -> None:

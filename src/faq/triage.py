@@ -183,6 +183,10 @@ def _crisis_denied(text: str, start: int) -> bool:
     return negated_before(text, start, window=2) or bool(_CRISIS_DENIAL.search(text[:start]))
 
 
+def _unsure_crisis(hit: RedFlagHit) -> bool:
+    return hit.flag.level == "crisis" and hit.similarity < FRAMED_MIN_PROBABILITY
+
+
 def _rank(hit: RedFlagHit) -> tuple[bool, int, bool, float, tuple[int, int]]:
     """Which card a message gets: an emergency or crisis trigger first (so the classifier's guess at an
     emergency never hides the crisis card that "i cant go on like this" asks for), then the most
@@ -252,6 +256,10 @@ class Triage:
             hits += self._similarity_hits(vectors, texts, framings, best_faq, settings, unworded)
         if not hits:
             return None
+        if any(hit.reason == "trigger" for hit in hits):
+            # A model's unsure guess at crisis does not take the card from what a trigger names ("a needle
+            # is still stuck in my back" in Tagalog read as despair); a crisis trigger, or a sure guess, does.
+            hits = [hit for hit in hits if hit.reason == "trigger" or not _unsure_crisis(hit)] or hits
         return max(hits, key=_rank)
 
     def _crisis_sentences(
