@@ -203,7 +203,7 @@ _NARRATIVE_NEGATION = re.compile(
     r"drank|plan|planned|make a fuss|fuss|panic|"
     r"overreact|exaggerate|worry|stress|like|believe|trust|remember|recall|noticing|realising|realizing|knowing|"
     r"meaning|warning|thinking|asking|a reason|any reason|a question|a big deal|an emergency|"
-    r"(?:a )?(?:cold|flu|cough|runny nose|sore throat|covid)(?: symptoms)?|"
+    r"(?:a )?(?:cold|flu|runny nose|sore throat|covid)(?: symptoms)?|"  # not "cough": it may deny a chest symptom
     r"(?:heavy|much|a lot|loads|pouring|gushing|huge|massive) but)\b"
 )
 """Negations of what the writer thought, said or did ("didnt want to make a fuss", "didnt eat beforehand",
